@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ThiDua",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "thidua", targets: ["thidua"]),
+        .library(name: "ThiDuaCore", targets: ["ThiDuaCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "ThiDuaCore"),
+        .target(name: "ThiDuaDocuments", dependencies: [
+            "ThiDuaCore",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        .target(
+            name: "ThiDuaServer",
+            dependencies: [
+                "ThiDuaCore", "ThiDuaDocuments",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "LeafKit", package: "leaf-kit"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(name: "thidua", dependencies: [
+            "ThiDuaServer", "ThiDuaCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "ThiDuaCoreTests", dependencies: ["ThiDuaCore"]),
+        .testTarget(name: "ThiDuaDocumentsTests", dependencies: ["ThiDuaDocuments"]),
+        .testTarget(name: "ThiDuaServerTests", dependencies: [
+            "ThiDuaServer",
+            .product(name: "VaporTesting", package: "vapor"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

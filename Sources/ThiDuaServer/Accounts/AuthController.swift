@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import ThiDuaCore
+import Vapor
+
+/// Login and logout pages, and the API token endpoints.
+struct AuthController {
+    func register(pages: any RoutesBuilder, api: any RoutesBuilder) {
+        pages.on(.GET, "login", policy: .everyone, use: loginPage)
+        pages.on(.POST, "login", policy: .everyone, use: login)
+        pages.on(.POST, "logout", policy: .signedIn, use: logout)
+        api.on(.POST, "auth", "token", policy: .everyone, use: issueToken)
+        api.on(.DELETE, "auth", "token", policy: .signedIn, use: revokeToken)
+        api.on(.GET, "me", policy: .signedIn, use: me)
+    }
+
+    struct LoginPage: Encodable, Sendable {
+        var username: String
+        var next: String
+        var error: String?
+    }
+
+    /// GET /login
+    @Sendable func loginPage(_ req: Request) async throws -> Response {
+        if req.principal != nil { return req.redirect(to: "/") }
+        let next = (try? req.query.get(String.self, at: "next")) ?? "/"
+        return try await Pages.render(req, "login", title: "Đăng nhập", LoginPage(username: "", next: safeNext(next), error: nil))
+    }
+
+    /// POST /login: on failure the form comes back with the reason and the status of the failure.
+    @Sendable func login(_ req: Request) async throws -> Response {
+        struct Form: Content { var username: String?; var password: String?; var next: String? }
+        let form = try req.content.decode(Form.self)
+        let next = safeNext(form.next ?? "/")
+        do {
+            let user = try await AccountService.authenticate(username: form.username ?? "", password: form.password ?? "", req: req)
+            req.session.data["uid"] = user.id?.uuidString
+            req.session.data["csrf"] = nil
+            return req.redirect(to: next)
+        } catch let e as DomainError {
+            let status = ThiDuaErrorMiddleware.describe(e, req: req).0
+            return try await Pages.render(req, "login", title: "Đăng nhập",
+                                          LoginPage(username: form.username ?? "", next: next, error: e.reason), status: status)
+        }
+    }
+
+    /// POST /logout
+    @Sendable func logout(_ req: Request) async throws -> Response {
+        req.session.destroy()
+        return req.redirect(to: "/login")
+    }
+
+    /// Only local paths are followed after login.
+    private func safeNext(_ next: String) -> String {
+        next.hasPrefix("/") && !next.hasPrefix("//") ? next : "/"
+    }
+
+    struct TokenRequest: Content { var username: String?; var password: String? }
+    struct TokenResponse: Content { var token: String; var expiresAt: Date; var user: UserDTO }
+
+    /// POST /api/v1/auth/token {username, password} → {token, expiresAt}
+    @Sendable func issueToken(_ req: Request) async throws -> TokenResponse {
+        let body = try req.content.decode(TokenRequest.self)
+        let user = try await AccountService.authenticate(username: body.username ?? "", password: body.password ?? "", req: req)
+        let (token, expires) = try await AccountService.issueToken(for: user, req: req)
+        return TokenResponse(token: token, expiresAt: expires, user: try await AccountViews.one(user, req: req))
+    }
+
+    /// DELETE /api/v1/auth/token: revokes the token used for this request.
+    @Sendable func revokeToken(_ req: Request) async throws -> HTTPStatus {
+        guard let bearer = req.headers.bearerAuthorization,
+              let token = try await APIToken.query(on: req.db).filter(\.$tokenHash == tokenDigest(bearer.token)).first()
+        else { throw DomainError(.badRequest, "Yêu cầu này cần mã truy cập (Bearer).") }
+        token.revokedAt = req.now
+        let username = req.actorName
+        try await req.audited { db, audit in
+            try await token.save(on: db)
+            try await audit.record("api_token", token.id, "revoke", old: Optional<TokenRevocation>.none, new: TokenRevocation(user: username, revoked: true))
+        }
+        return .noContent
+    }
+
+    /// GET /api/v1/me
+    @Sendable func me(_ req: Request) async throws -> UserDTO {
+        let p = try req.requirePrincipal()
+        guard let user = try await User.find(p.userID, on: req.db) else { throw DomainError.notFound() }
+        return try await AccountViews.one(user, req: req)
+    }
+}

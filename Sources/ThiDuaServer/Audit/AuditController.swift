@@ -1,0 +1,88 @@
+import Fluent
+import Foundation
+import ThiDuaCore
+import Vapor
+
+/// The office browses and filters the audit log, and checks the chain.
+struct AuditController {
+    func register(pages: any RoutesBuilder, api: any RoutesBuilder) {
+        pages.on(.GET, "audit", policy: .roles([.office]), use: page)
+        api.on(.GET, "audit", policy: .roles([.office])) { req in try await self.entries(req) }
+        api.on(.GET, "audit", "verify", policy: .roles([.office])) { req in
+            let verdict = try await AuditLog.verify(on: req.db)
+            if case .intact = verdict { return ChainStatus(intact: true, message: verdict.message) }
+            return ChainStatus(intact: false, message: verdict.message)
+        }
+    }
+
+    struct ChainStatus: Content, Sendable { var intact: Bool; var message: String }
+
+    struct EntryDTO: Content, Sendable {
+        var seq: Int
+        var at: String
+        var actor: String
+        var entity: String
+        var entityID: String
+        var action: String
+        var oldValue: String?
+        var newValue: String?
+        var hash: String
+    }
+
+    struct Filter: Content, Sendable {
+        var actor: String?
+        var entity: String?
+        var action: String?
+        var from: String?
+        var to: String?
+        var page: Int?
+    }
+
+    static let pageSize = 50
+
+    func entries(_ req: Request) async throws -> [EntryDTO] {
+        let f = try req.query.decode(Filter.self)
+        var q = AuditEntry.query(on: req.db).sort(\.$seq, .descending)
+        if let a = f.actor, !a.isEmpty { q = q.filter(\.$actor == a.lowercased()) }
+        if let e = f.entity, !e.isEmpty { q = q.filter(\.$entity == e) }
+        if let a = f.action, !a.isEmpty { q = q.filter(\.$action == a) }
+        if let raw = f.from, !raw.isEmpty {
+            guard let d = VietnameseFormat.parseDate(raw) else { throw DomainError.invalid("Ngày bắt đầu phải có dạng dd/MM/yyyy.", field: "from") }
+            q = q.filter(\.$atMillis >= Int64(d.timeIntervalSince1970 * 1000))
+        }
+        if let raw = f.to, !raw.isEmpty {
+            guard let d = VietnameseFormat.parseDate(raw) else { throw DomainError.invalid("Ngày kết thúc phải có dạng dd/MM/yyyy.", field: "to") }
+            q = q.filter(\.$atMillis < Int64(d.addingTimeInterval(86_400).timeIntervalSince1970 * 1000))
+        }
+        let page = max(1, f.page ?? 1)
+        return try await q.range((page - 1) * Self.pageSize ..< page * Self.pageSize).all().map {
+            EntryDTO(seq: $0.seq, at: VietnameseFormat.dateTime(Date(timeIntervalSince1970: Double($0.atMillis) / 1000)), actor: $0.actor,
+                     entity: $0.entity, entityID: $0.entityID, action: $0.action, oldValue: $0.oldValue, newValue: $0.newValue, hash: String($0.hash.prefix(12)))
+        }
+    }
+
+    struct Page: Encodable, Sendable {
+        var entries: [EntryDTO]
+        var filter: Filter
+        var page: Int
+        var nextPage: Int?
+        var prevPage: Int?
+        var entities: [String]
+        var verdict: String
+        var intact: Bool
+    }
+
+    @Sendable func page(_ req: Request) async throws -> Response {
+        let f = try req.query.decode(Filter.self)
+        let entries = try await entries(req)
+        let page = max(1, f.page ?? 1)
+        let verdict = try await AuditLog.verify(on: req.db)
+        var intact = false
+        if case .intact = verdict { intact = true }
+        return try await Pages.render(req, "audit", title: "Nhật ký thay đổi",
+                                      Page(entries: entries, filter: f, page: page, nextPage: entries.count == Self.pageSize ? page + 1 : nil,
+                                           prevPage: page > 1 ? page - 1 : nil,
+                                           entities: ["user", "role_grant", "api_token", "unit", "bloc", "membership", "bloc_year", "emulation_year"],
+                                           verdict: verdict.message, intact: intact))
+    }
+}

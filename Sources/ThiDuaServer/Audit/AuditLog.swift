@@ -1,0 +1,69 @@
+import Fluent
+import SQLKit
+import Foundation
+import ThiDuaCore
+
+/// Appends audit entries inside the caller's transaction. Every write that changes a user-visible fact
+/// goes through `Request.audited` (or `AuditLog.write` for the CLI and the demo loader).
+struct AuditLog: Sendable {
+    let db: any Database
+    let actor: String
+    let now: Date
+
+    private static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }()
+
+    static func json<T: Encodable>(_ value: T?) -> String? {
+        guard let value else { return nil }
+        return (try? encoder.encode(value)).flatMap { String(data: $0, encoding: .utf8) }
+    }
+
+    /// Records `action` on `entity` with the values before and after.
+    func record<Old: Encodable, New: Encodable>(_ entity: String, _ entityID: UUID?, _ action: String, old: Old?, new: New?) async throws {
+        // Touching the head row first takes its row lock on PostgreSQL: concurrent writers queue here
+        // instead of forking the chain.
+        if let sql = db as? any SQLDatabase {
+            try await sql.raw("UPDATE audit_head SET seq = seq").run()
+        }
+        let head = try await AuditHead.query(on: db).first()
+        let last = head.flatMap { $0.seq > 0 ? (seq: $0.seq, hash: $0.hash) : nil }
+        let rec = AuditChain.next(after: last, atMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()),
+                                  actor: actor, entity: entity, entityID: entityID?.uuidString ?? "-", action: action,
+                                  oldValue: Self.json(old), newValue: Self.json(new))
+        try await AuditEntry(rec).create(on: db)
+        if let head {
+            head.seq = rec.seq
+            head.hash = rec.hash
+            try await head.save(on: db)
+        } else {
+            try await AuditHead(seq: rec.seq, hash: rec.hash).create(on: db)
+        }
+    }
+
+    /// Convenience when there is no old or no new value.
+    func created<New: Encodable>(_ entity: String, _ id: UUID?, _ new: New) async throws {
+        try await record(entity, id, "create", old: Optional<New>.none, new: new)
+    }
+    func deleted<Old: Encodable>(_ entity: String, _ id: UUID?, _ old: Old) async throws {
+        try await record(entity, id, "delete", old: old, new: Optional<Old>.none)
+    }
+
+    /// Runs `body` in one transaction with an audit log bound to it.
+    static func write<T: Sendable>(on db: any Database, actor: String, now: Date,
+                                   _ body: @Sendable @escaping (any Database, AuditLog) async throws -> T) async throws -> T {
+        try await db.transaction { tx in
+            try await body(tx, AuditLog(db: tx, actor: actor, now: now))
+        }
+    }
+
+    /// Checks the whole chain.
+    static func verify(on db: any Database) async throws -> AuditChain.Verdict {
+        let entries = try await AuditEntry.query(on: db).sort(\.$seq).all().map(\.record)
+        let head = try await AuditHead.query(on: db).first()
+        return AuditChain.verify(entries, head: head.map { (seq: $0.seq, hash: $0.hash) })
+    }
+}

@@ -1,0 +1,106 @@
+import Fluent
+import Foundation
+import ThiDuaCore
+import Vapor
+
+/// The home page: what is due for each of the user's roles; the health check; search.
+struct DashboardController {
+    func register(pages: any RoutesBuilder, api: any RoutesBuilder, root: any RoutesBuilder) {
+        pages.on(.GET, "", policy: .signedIn, use: dashboard)
+        pages.on(.GET, "search", policy: .signedIn, use: search)
+        api.on(.GET, "search", policy: .signedIn) { req in try await self.results(req) }
+        root.on(.GET, "healthz", policy: .everyone) { req in
+            return Health(status: "ok", database: req.application.thiduaConfig.database.kind)
+        }
+    }
+
+    struct Health: Content, Sendable { var status: String; var database: String }
+    struct DueItem: Encodable, Sendable { var text: String; var href: String; var level: String }
+    struct RoleCard: Encodable, Sendable { var role: String; var items: [DueItem]; var links: [NavItem] }
+    struct Page: Encodable, Sendable { var cards: [RoleCard]; var year: Int }
+
+    @Sendable func dashboard(_ req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let year = try await OrganisationService.selectedYear(req)
+        let memberships = try await Membership.query(on: req.db).filter(\.$year == year).all()
+        let blocYears = try await BlocYear.query(on: req.db).filter(\.$year == year).all()
+        let blocs = try await Bloc.query(on: req.db).all()
+        let units = try await Unit.query(on: req.db).all()
+        let unitName = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.officialName) })
+        let blocName = Dictionary(uniqueKeysWithValues: blocs.map { ($0.id!, $0.name) })
+        var cards: [RoleCard] = []
+        for role in p.roles.sorted() {
+            var items: [DueItem] = []
+            var links: [NavItem] = []
+            switch role {
+            case .office:
+                if try await EmulationYear.query(on: req.db).filter(\.$year == year).first() == nil {
+                    items.append(DueItem(text: "Năm thi đua \(year) chưa được mở.", href: "/years", level: "due"))
+                }
+                let inProvinceBloc = Set(memberships.filter { $0.organiser == BlocOrganiser.province }.map(\.unitID))
+                let loose = units.filter { !inProvinceBloc.contains($0.id!) && $0.parentID == nil }
+                if !loose.isEmpty {
+                    items.append(DueItem(text: "\(loose.count) đơn vị chưa thuộc khối thi đua nào của tỉnh năm \(year).", href: "/units", level: "due"))
+                }
+                for b in blocs where memberships.contains(where: { $0.blocID == b.id }) {
+                    let by = blocYears.first { $0.blocID == b.id }
+                    if by?.leaderUnitID == nil || by?.deputyUnitID == nil {
+                        items.append(DueItem(text: "“\(b.name)” chưa có đủ trưởng khối và phó khối năm \(year).", href: "/blocs/\(b.id!)?year=\(year)", level: "due"))
+                    }
+                }
+                links = [NavItem(href: "/users/new", label: "Tạo tài khoản", active: false), NavItem(href: "/blocs/new", label: "Thêm khối", active: false),
+                         NavItem(href: "/units/new", label: "Thêm đơn vị", active: false), NavItem(href: "/audit", label: "Xem nhật ký", active: false)]
+            case .blocLead:
+                for g in p.grants where g.role == .blocLead {
+                    guard let b = g.blocID, let y = g.year else { continue }
+                    let plan = try await BlocYear.query(on: req.db).filter(\.$blocID == b).filter(\.$year == y).first()?.plan ?? ""
+                    if plan.isEmpty {
+                        items.append(DueItem(text: "Soạn kế hoạch thi đua năm \(y) của “\(blocName[b] ?? "?")”.", href: "/blocs/\(b)?year=\(y)", level: "due"))
+                    }
+                    links.append(NavItem(href: "/blocs/\(b)?year=\(y)", label: "\(blocName[b] ?? "?") – \(y)", active: false))
+                }
+            case .unitOfficer, .unitHead:
+                for u in p.units(as: role) {
+                    if let m = memberships.first(where: { $0.unitID == u }) {
+                        links.append(NavItem(href: "/blocs/\(m.blocID)?year=\(year)", label: "Khối của đơn vị: \(blocName[m.blocID] ?? "?")", active: false))
+                    } else {
+                        items.append(DueItem(text: "“\(unitName[u] ?? "?")” chưa được xếp vào khối thi đua năm \(year); liên hệ Ban Thi đua – Khen thưởng.", href: "/units/\(u)", level: "info"))
+                    }
+                    links.append(NavItem(href: "/units/\(u)", label: unitName[u] ?? "Đơn vị", active: false))
+                }
+            case .council, .viewer:
+                links = [NavItem(href: "/blocs", label: "Các khối thi đua", active: false)]
+            }
+            if items.isEmpty { items.append(DueItem(text: "Không có việc đến hạn.", href: "", level: "ok")) }
+            cards.append(RoleCard(role: role.label, items: items, links: links))
+        }
+        return try await Pages.render(req, "dashboard", title: "Tổng quan", Page(cards: cards, year: year))
+    }
+
+    struct Hit: Content, Sendable { var kind: String; var name: String; var detail: String; var href: String }
+
+    /// Diacritic-insensitive search over units, blocs and (for the office) accounts: "to an" finds "Tòa án".
+    func results(_ req: Request) async throws -> [Hit] {
+        let q = (try? req.query.get(String.self, at: "q")) ?? ""
+        if VietnameseText.searchKey(q).isEmpty { return [] }
+        var hits: [Hit] = []
+        for u in try await Unit.query(on: req.db).sort(\.$officialName).all() where VietnameseText.matches(query: q, in: u.searchText) {
+            hits.append(Hit(kind: "Đơn vị", name: u.officialName, detail: u.shortName, href: "/units/\(u.id!)"))
+        }
+        for b in try await Bloc.query(on: req.db).sort(\.$name).all() where VietnameseText.matches(query: q, in: b.searchText) {
+            hits.append(Hit(kind: "Khối thi đua", name: b.name, detail: BlocOrganiser.label(b.organiser), href: "/blocs/\(b.id!)"))
+        }
+        if req.principal?.isOffice == true {
+            for u in try await User.query(on: req.db).sort(\.$username).all() where VietnameseText.matches(query: q, in: u.searchText) {
+                hits.append(Hit(kind: "Tài khoản", name: u.fullName, detail: u.username, href: "/users/\(u.id!)"))
+            }
+        }
+        return hits
+    }
+
+    struct SearchPage: Encodable, Sendable { var q: String; var hits: [Hit] }
+
+    @Sendable func search(_ req: Request) async throws -> Response {
+        try await Pages.render(req, "search", title: "Tìm kiếm", SearchPage(q: (try? req.query.get(String.self, at: "q")) ?? "", hits: try await results(req)))
+    }
+}

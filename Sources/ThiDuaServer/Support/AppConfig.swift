@@ -1,0 +1,52 @@
+import Foundation
+
+/// Settings read once from the environment, with defaults that work on a laptop.
+public struct AppConfig: Sendable {
+    public enum DatabaseChoice: Sendable, Equatable {
+        /// An SQLite file, created and migrated on start.
+        case sqliteFile(String)
+        /// A private in-memory SQLite database (tests).
+        case sqliteMemory
+        /// PostgreSQL at `url`; `searchPath` isolates a test's schema.
+        case postgres(url: String, searchPath: [String]?)
+
+        /// "sqlite" or "postgres", as reported by /healthz.
+        public var kind: String {
+            if case .postgres = self { return "postgres" }
+            return "sqlite"
+        }
+    }
+
+    public var database: DatabaseChoice
+    /// bcrypt cost: 12 in production; tests lower it to stay quick.
+    public var bcryptCost: Int
+    /// `THIDUA_DEMO_PASSWORD`: the password of every demo account, when set.
+    public var demoPassword: String?
+    /// Lifetime of API tokens.
+    public var tokenLifetime: TimeInterval
+    /// Set the session cookie's Secure flag (behind HTTPS).
+    public var secureCookies: Bool
+
+    public init(database: DatabaseChoice, bcryptCost: Int = 12, demoPassword: String? = nil,
+                tokenLifetime: TimeInterval = 30 * 24 * 3600, secureCookies: Bool = false) {
+        self.database = database
+        self.bcryptCost = bcryptCost
+        self.demoPassword = demoPassword
+        self.tokenLifetime = tokenLifetime
+        self.secureCookies = secureCookies
+    }
+
+    /// `DATABASE_URL` (postgres://…) or else the SQLite file `THIDUA_DB` (default `./thidua.sqlite`).
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
+        let database: DatabaseChoice
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            database = .postgres(url: url, searchPath: nil)
+        } else {
+            database = .sqliteFile(env["THIDUA_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "./thidua.sqlite")
+        }
+        let demo = env["THIDUA_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        let lifetimeDays = env["THIDUA_TOKEN_DAYS"].flatMap(Double.init) ?? 30
+        return AppConfig(database: database, demoPassword: demo, tokenLifetime: lifetimeDays * 24 * 3600,
+                         secureCookies: env["THIDUA_SECURE_COOKIES"] == "1")
+    }
+}

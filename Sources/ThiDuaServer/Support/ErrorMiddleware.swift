@@ -1,0 +1,64 @@
+import Fluent
+import Foundation
+import ThiDuaCore
+import Vapor
+
+/// Turns every error into a Vietnamese answer: an HTML error page for browser routes, JSON
+/// `{"error": true, "reason": "…"}` for `/api/`. Nobody sees a stack trace or an English-only message.
+struct ThiDuaErrorMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: req)
+        } catch {
+            let (status, reason, field) = Self.describe(error, req: req)
+            if status == .internalServerError {
+                req.logger.report(error: error)
+            }
+            if req.isAPI || req.headers.accept.contains(where: { $0.mediaType == .json }) && !req.headers.accept.contains(where: { $0.mediaType == .html }) {
+                struct Body: Content { var error: Bool; var reason: String; var field: String? }
+                let res = Response(status: status)
+                try res.content.encode(Body(error: true, reason: reason, field: field), as: .json)
+                return res
+            }
+            return try await Pages.error(req, status: status, reason: reason)
+        }
+    }
+
+    static func describe(_ error: any Error, req: Request) -> (HTTPResponseStatus, String, String?) {
+        switch error {
+        case let e as DomainError:
+            let status: HTTPResponseStatus = switch e.kind {
+            case .badRequest: .badRequest
+            case .unauthenticated: .unauthorized
+            case .forbidden: .forbidden
+            case .notFound: .notFound
+            case .conflict: .conflict
+            case .invalid: .unprocessableEntity
+            case .locked: .locked
+            }
+            return (status, e.reason, e.field)
+        case is DecodingError:
+            return (.unprocessableEntity, "Dữ liệu gửi lên không đúng định dạng hoặc thiếu trường bắt buộc.", nil)
+        case let e as any DatabaseError where e.isConstraintFailure:
+            return (.conflict, "Dữ liệu trùng hoặc đang được dữ liệu khác tham chiếu; không có gì bị thay đổi.", nil)
+        case let e as any AbortError:
+            return (e.status, vietnamese(e.status, fallback: e.reason), nil)
+        default:
+            return (.internalServerError, "Đã xảy ra lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại hoặc báo quản trị viên.", nil)
+        }
+    }
+
+    static func vietnamese(_ status: HTTPResponseStatus, fallback: String) -> String {
+        switch status.code {
+        case 400: "Yêu cầu không hợp lệ."
+        case 401: "Bạn cần đăng nhập."
+        case 403: "Bạn không có quyền truy cập trang này."
+        case 404: "Không tìm thấy trang hoặc dữ liệu yêu cầu."
+        case 405: "Phương thức không được hỗ trợ cho địa chỉ này."
+        case 413: "Dữ liệu gửi lên quá lớn."
+        case 415: "Định dạng dữ liệu không được hỗ trợ."
+        case 422: "Dữ liệu không hợp lệ."
+        default: status.code >= 500 ? "Đã xảy ra lỗi hệ thống." : fallback
+        }
+    }
+}

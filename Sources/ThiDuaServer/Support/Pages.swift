@@ -1,0 +1,87 @@
+import Foundation
+import ThiDuaCore
+import Vapor
+
+/// One menu entry.
+struct NavItem: Encodable, Sendable {
+    var href: String
+    var label: String
+    var active: Bool
+}
+
+/// What every page's layout needs: who is signed in, the menu for their roles, the CSRF token, a flash.
+struct Layout: Encodable, Sendable {
+    var title: String
+    var userName: String?
+    var username: String?
+    var roles: [String]
+    var nav: [NavItem]
+    var csrf: String
+    var flash: String?
+    var query: String
+}
+
+struct PageContext<Page: Encodable & Sendable>: Encodable, Sendable {
+    var layout: Layout
+    var page: Page
+}
+
+struct Empty: Encodable, Sendable {}
+
+enum Pages {
+    /// The menu for the signed-in user's roles.
+    static func nav(for principal: Principal?, path: String) -> [NavItem] {
+        guard let p = principal else { return [] }
+        var items: [(String, String)] = [("/", "Tổng quan"), ("/blocs", "Khối thi đua"), ("/units", "Đơn vị")]
+        if p.isOffice {
+            items += [("/years", "Năm thi đua"), ("/users", "Tài khoản"), ("/audit", "Nhật ký")]
+        }
+        return items.map { href, label in
+            NavItem(href: href, label: label, active: href == "/" ? path == "/" : path.hasPrefix(href))
+        }
+    }
+
+    static func layout(_ req: Request, title: String) -> Layout {
+        let flash = req.session.data["flash"]
+        if flash != nil { req.session.data["flash"] = nil }
+        return Layout(title: title, userName: req.currentUser?.fullName, username: req.currentUser?.username,
+                      roles: (req.principal?.roles.sorted() ?? []).map(\.label),
+                      nav: nav(for: req.principal, path: req.url.path), csrf: CSRF.token(for: req), flash: flash,
+                      query: (try? req.query.get(String.self, at: "q")) ?? "")
+    }
+
+    /// Renders `template` inside the layout.
+    static func render<P: Encodable & Sendable>(_ req: Request, _ template: String, title: String, _ page: P, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let view = try await req.view.render(template, PageContext(layout: layout(req, title: title), page: page))
+        let res = try await view.encodeResponse(status: status, for: req)
+        res.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return res
+    }
+
+    /// A page that tells what went wrong, in Vietnamese, with the right status.
+    static func error(_ req: Request, status: HTTPResponseStatus, reason: String) async throws -> Response {
+        struct ErrorPage: Encodable, Sendable { var code: UInt; var heading: String; var reason: String; var signedIn: Bool }
+        let heading = switch status.code {
+        case 400: "Yêu cầu không hợp lệ"
+        case 401: "Cần đăng nhập"
+        case 403: "Không có quyền truy cập"
+        case 404: "Không tìm thấy"
+        case 409: "Xung đột dữ liệu"
+        case 422: "Dữ liệu chưa hợp lệ"
+        case 423: "Tài khoản tạm khóa"
+        case 500...: "Lỗi hệ thống"
+        default: "Có lỗi xảy ra"
+        }
+        do {
+            return try await render(req, "error", title: heading,
+                                    ErrorPage(code: status.code, heading: heading, reason: reason, signedIn: req.principal != nil), status: status)
+        } catch {
+            // The template itself failed: plain text still says what happened.
+            let res = Response(status: status, body: .init(string: "\(status.code) – \(heading): \(reason)"))
+            res.headers.contentType = .plainText
+            return res
+        }
+    }
+
+    static func flash(_ req: Request, _ message: String) { req.session.data["flash"] = message }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+
+/// The time source. Tests swap in a clock they can move forward (token expiry, lockout).
+public protocol AppClock: Sendable {
+    func now() -> Date
+}
+
+public struct SystemClock: AppClock {
+    public init() {}
+    public func now() -> Date { Date() }
+}
+
+/// A clock that stands still until told to move (tests).
+public final class ManualClock: AppClock, @unchecked Sendable {
+    private let lock = NIOLock()
+    private var current: Date
+    public init(_ start: Date) { current = start }
+    public func now() -> Date { lock.withLock { current } }
+    public func advance(by seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+}
+
+/// Where the server writes things an operator must read once (the first admin password, demo accounts).
+public protocol OperatorConsole: Sendable {
+    func announce(_ text: String)
+}
+
+public struct StandardOutputConsole: OperatorConsole {
+    public init() {}
+    public func announce(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}
+
+/// Collects announcements (tests).
+public final class CapturingConsole: OperatorConsole, @unchecked Sendable {
+    private let lock = NIOLock()
+    private var lines: [String] = []
+    public init() {}
+    public func announce(_ text: String) { lock.withLock { lines.append(text) } }
+    public var text: String { lock.withLock { lines.joined(separator: "\n") } }
+}
+
+struct AppConfigKey: StorageKey { typealias Value = AppConfig }
+struct AppClockKey: StorageKey { typealias Value = any AppClock }
+struct OperatorConsoleKey: StorageKey { typealias Value = any OperatorConsole }
+
+extension Application {
+    public var thiduaConfig: AppConfig {
+        get { storage[AppConfigKey.self]! }
+        set { storage[AppConfigKey.self] = newValue }
+    }
+    public var clock: any AppClock {
+        get { storage[AppClockKey.self] ?? SystemClock() }
+        set { storage[AppClockKey.self] = newValue }
+    }
+    public var operatorConsole: any OperatorConsole {
+        get { storage[OperatorConsoleKey.self] ?? StandardOutputConsole() }
+        set { storage[OperatorConsoleKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var clock: any AppClock { application.clock }
+    var now: Date { application.clock.now() }
+}

@@ -1,0 +1,80 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Leaf
+import LeafKit
+import ThiDuaCore
+import Vapor
+
+/// Builds the whole application: database, migrations, sessions, views, middleware and routes.
+/// Tests call it with their own `AppConfig` (in-memory SQLite, or a private PostgreSQL schema).
+public func configure(_ app: Application, config: AppConfig, clock: (any AppClock)? = nil,
+                      console: (any OperatorConsole)? = nil, migrate: Bool = true) async throws {
+    app.thiduaConfig = config
+    if let clock { app.clock = clock }
+    if let console { app.operatorConsole = console }
+
+    switch config.database {
+    case .sqliteFile(let path):
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .postgres(let url, let searchPath):
+        var pg = try SQLPostgresConfiguration(url: url)
+        pg.searchPath = searchPath
+        app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4), as: .psql)
+    }
+
+    app.migrations.add(CreateUsers())
+    app.migrations.add(CreateOrganisation())
+    app.migrations.add(CreateAPITokens())
+    app.migrations.add(CreateRoleGrants())
+    app.migrations.add(CreateAudit())
+    app.migrations.add(SessionRecord.migration)
+
+    // Sessions live in the database so that several instances behind one load balancer share them.
+    app.sessions.use(.fluent)
+    let secure = config.secureCookies
+    app.sessions.configuration = SessionsConfiguration(cookieName: "thidua-session") { id in
+        HTTPCookies.Value(string: id.string, expires: Date(timeIntervalSinceNow: 12 * 3600), maxAge: nil, domain: nil, path: "/",
+                          isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    // Views and static files ship inside the module's resource bundle, so any working directory works.
+    let bundleRoot = Bundle.module.bundleURL
+    let resources = bundleRoot.appendingPathComponent("Resources")
+    app.directory = DirectoryConfiguration(workingDirectory: bundleRoot.path + "/")
+    app.views.use(.leaf)
+    // The bundle may sit under a hidden folder (.build): allow it, but stay inside the bundle and only read .leaf files.
+    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .onlyLeafExtensions],
+                                                  sandboxDirectory: resources.path,
+                                                  viewDirectory: resources.appendingPathComponent("Views").path))
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    app.routes.defaultMaxBodySize = "1mb"
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(ThiDuaErrorMiddleware())
+    app.middleware.use(PrincipalMiddleware())
+    app.middleware.use(CSRFMiddleware())
+
+    try routes(app)
+
+    if migrate {
+        try await app.autoMigrate()
+        try await Bootstrap.ensureAdmin(app)
+    }
+}
+
+/// Every route of ThiDua, each with its policy.
+func routes(_ app: Application) throws {
+    let api = app.grouped("api", "v1")
+    DashboardController().register(pages: app, api: api, root: app)
+    AuthController().register(pages: app, api: api)
+    UserController().register(pages: app, api: api)
+    OrganisationController().register(pages: app, api: api)
+    AuditController().register(pages: app, api: api)
+}

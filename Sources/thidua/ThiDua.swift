@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import ThiDuaServer
+import Vapor
+
+/// `thidua`: the ThiDua server and its operator commands.
+@main
+struct ThiDua: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "thidua",
+        abstract: "ThiDua – phần mềm công tác thi đua, khen thưởng.",
+        subcommands: [ServeCommand.self, MigrateCommand.self, RoutesCommand.self, AuditCommand.self, DemoCommand.self]
+    )
+}
+
+/// Builds an application on the configured database (DATABASE_URL or THIDUA_DB).
+func makeApp(migrate: Bool = true) async throws -> Application {
+    var env = try Environment.detect(arguments: ["thidua"])
+    env.arguments = ["thidua"]
+    let app = try await Application.make(env)
+    do {
+        try await configure(app, config: AppConfig.fromEnvironment(), migrate: migrate)
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    return app
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Chạy máy chủ web (mặc định 127.0.0.1:8080).")
+    @ArgumentParser.Option(help: "Địa chỉ lắng nghe.") var host = "127.0.0.1"
+    @ArgumentParser.Option(help: "Cổng lắng nghe.") var port = 8080
+    @ArgumentParser.Flag(help: "Nạp dữ liệu minh họa (khối Nội chính - LLVT Nghệ An 2018).") var demo = false
+
+    func run() async throws {
+        let app = try await makeApp()
+        do {
+            if demo { try await Operations.loadDemo(app) }
+            app.environment.arguments = ["thidua", "serve", "--hostname", host, "--port", String(port)]
+            try await app.execute()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Tạo và cập nhật cấu trúc cơ sở dữ liệu.")
+    func run() async throws {
+        let app = try await makeApp()
+        print("Đã cập nhật cơ sở dữ liệu (\(app.thiduaConfig.database.kind)).")
+        try await app.asyncShutdown()
+    }
+}
+
+struct RoutesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "routes", abstract: "Liệt kê các địa chỉ (route) và vai trò được phép.")
+    func run() async throws {
+        let app = try await makeApp(migrate: false)
+        Operations.routeTable(app).forEach { print($0) }
+        try await app.asyncShutdown()
+    }
+}
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Nạp dữ liệu minh họa (không trùng lặp khi chạy lại).")
+    func run() async throws {
+        let app = try await makeApp()
+        do { try await Operations.loadDemo(app) } catch { try? await app.asyncShutdown(); throw error }
+        try await app.asyncShutdown()
+    }
+}
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Nhật ký thay đổi.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Kiểm tra chuỗi băm của nhật ký; chỉ ra bản ghi đầu tiên bị sửa hoặc xóa.")
+        func run() async throws {
+            let app = try await makeApp()
+            let (ok, message) = try await Operations.verifyAudit(app)
+            try await app.asyncShutdown()
+            print(message)
+            if !ok { throw ExitCode(1) }
+        }
+    }
+}
