@@ -53,8 +53,19 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.leaf.cache.isEnabled = app.environment.isRelease
 
     app.routes.defaultMaxBodySize = "1mb"
+    // API dates are ISO 8601 (UTC); pages show dd/MM/yyyy in Asia/Ho_Chi_Minh.
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(decoder: decoder, for: .json)
     app.middleware = Middlewares()
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    if app.environment == .testing {
+        app.logger.logLevel = .warning
+    } else {
+        app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    }
     app.middleware.use(FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(ThiDuaErrorMiddleware())

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import ThiDuaCore
+
+@Suite struct LockoutTests {
+    let lockout = LoginLockout()
+    let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+    @Test("Five failures lock for fifteen minutes; the lock expires")
+    func locks() {
+        var s = LoginLockout.State(failures: 0, lockedUntil: nil)
+        for i in 1...4 {
+            s = lockout.afterFailure(s, now: t0)
+            #expect(s.failures == i)
+            #expect(lockout.lockMessage(s, now: t0) == nil)
+        }
+        s = lockout.afterFailure(s, now: t0)
+        #expect(s.lockedUntil == t0.addingTimeInterval(900))
+        #expect(lockout.lockMessage(s, now: t0.addingTimeInterval(60))?.contains("14 phút") == true)
+        #expect(lockout.lockMessage(s, now: t0.addingTimeInterval(901)) == nil)
+        // After the lock expires one more failure starts a fresh count.
+        let after = lockout.afterFailure(s, now: t0.addingTimeInterval(901))
+        #expect(after.failures == 1 && after.lockedUntil == nil)
+        #expect(lockout.afterSuccess() == .init(failures: 0, lockedUntil: nil))
+    }
+}
+
+@Suite struct AccessTests {
+    let unitA = UUID(), unitB = UUID(), bloc = UUID()
+
+    @Test("Unit officers reach only their unit; bloc leads only their bloc and year")
+    func scopes() throws {
+        let officer = Principal(userID: UUID(), username: "a", grants: [RoleGrant(role: .unitOfficer, unitID: unitA)])
+        #expect(officer.canEditUnit(unitA))
+        #expect(!officer.canEditUnit(unitB))
+        #expect(throws: DomainError.self) { try officer.requireUnit(unitB) }
+        let lead = Principal(userID: UUID(), username: "b", grants: [RoleGrant(role: .blocLead, blocID: bloc, year: 2018)])
+        #expect(lead.canLeadBloc(bloc, year: 2018))
+        #expect(!lead.canLeadBloc(bloc, year: 2019))
+        #expect(!lead.canLeadBloc(UUID(), year: 2018))
+        let office = Principal(userID: UUID(), username: "c", grants: [RoleGrant(role: .office)])
+        #expect(office.canEditUnit(unitB) && office.canLeadBloc(bloc, year: 2030))
+    }
+
+    @Test("Grants must carry the scope of their role")
+    func grantScopes() throws {
+        #expect(throws: DomainError.self) { try RoleGrant(role: .unitOfficer).validated() }
+        #expect(throws: DomainError.self) { try RoleGrant(role: .blocLead, blocID: bloc).validated() }
+        #expect(try RoleGrant(role: .office, unitID: unitA).validated() == RoleGrant(role: .office))
+        #expect(try RoleGrant(role: .unitHead, unitID: unitA, year: 3).validated() == RoleGrant(role: .unitHead, unitID: unitA))
+    }
+
+    @Test func policies() {
+        let viewer = Principal(userID: UUID(), username: "v", grants: [RoleGrant(role: .viewer)])
+        #expect(RoutePolicy.everyone.allows(nil))
+        #expect(!RoutePolicy.signedIn.allows(nil))
+        #expect(RoutePolicy.signedIn.allows(viewer))
+        #expect(!RoutePolicy.roles([.office]).allows(viewer))
+        #expect(RoutePolicy.roles([.office, .viewer]).allows(viewer))
+    }
+}
+
+@Suite struct MembershipRulesTests {
+    let unit = UUID(), blocA = UUID(), blocB = UUID(), sectorBloc = UUID()
+
+    @Test("A unit is in at most one bloc of an organiser per year")
+    func oneBloc() throws {
+        let existing = [MembershipFact(unitID: unit, blocID: blocA, organiser: "province", year: 2018)]
+        let names: (UUID) -> String = { $0 == self.blocA ? "Khối A" : "Khối khác" }
+        #expect(throws: DomainError.self) {
+            try MembershipRules.checkAdd(.init(unitID: unit, blocID: blocB, organiser: "province", year: 2018), existing: existing, blocName: names, unitName: "Công an tỉnh")
+        }
+        do {
+            try MembershipRules.checkAdd(.init(unitID: unit, blocID: blocB, organiser: "province", year: 2018), existing: existing, blocName: names, unitName: "Công an tỉnh")
+        } catch let e as DomainError {
+            #expect(e.kind == .conflict)
+            #expect(e.reason.contains("Khối A"))
+        }
+        // Another year, or a sector's bloc in the same year, is fine.
+        try MembershipRules.checkAdd(.init(unitID: unit, blocID: blocB, organiser: "province", year: 2019), existing: existing, blocName: names, unitName: "x")
+        try MembershipRules.checkAdd(.init(unitID: unit, blocID: sectorBloc, organiser: "Bộ Công an", year: 2018), existing: existing, blocName: names, unitName: "x")
+    }
+
+    @Test func leadership() throws {
+        let a = UUID(), b = UUID()
+        try MembershipRules.checkLeadership(leader: a, deputy: b, members: [a, b])
+        #expect(throws: DomainError.self) { try MembershipRules.checkLeadership(leader: a, deputy: a, members: [a, b]) }
+        #expect(throws: DomainError.self) { try MembershipRules.checkLeadership(leader: UUID(), deputy: nil, members: [a, b]) }
+    }
+
+    @Test func organiserKeys() throws {
+        #expect(try BlocOrganiser.key("") == "province")
+        #expect(try BlocOrganiser.key("UBND tỉnh") == "province")
+        #expect(try BlocOrganiser.key(" Bộ Công an ") == "Bộ Công an")
+    }
+}
+
+@Suite struct AuditChainTests {
+    func chain(_ n: Int) -> [AuditRecord] {
+        var out: [AuditRecord] = []
+        for i in 0..<n {
+            out.append(AuditChain.next(after: out.last.map { ($0.seq, $0.hash) }, atMillis: Int64(1000 * i), actor: "admin", entity: "unit",
+                                       entityID: "u\(i)", action: "update", oldValue: "{\"n\":\(i)}", newValue: "{\"n\":\(i + 1)}"))
+        }
+        return out
+    }
+
+    @Test func intact() {
+        let c = chain(5)
+        #expect(AuditChain.verify(c, head: (5, c[4].hash)) == .intact(count: 5))
+        #expect(AuditChain.verify(c.reversed(), head: (5, c[4].hash)) == .intact(count: 5))
+        #expect(AuditChain.verify([], head: (0, AuditChain.genesis)) == .intact(count: 0))
+    }
+
+    @Test("An edited entry is named, whether or not its hash was recomputed")
+    func edited() {
+        var c = chain(5)
+        c[2].newValue = "{\"n\":99}"
+        #expect(AuditChain.verify(c, head: (5, c[4].hash)) == .altered(seq: 3))
+        c[2].hash = c[2].computedHash
+        #expect(AuditChain.verify(c, head: (5, c[4].hash)) == .altered(seq: 3))
+    }
+
+    @Test("A removed entry is named, including the newest one")
+    func removed() {
+        var c = chain(5)
+        let head = (5, c[4].hash)
+        c.remove(at: 1)
+        #expect(AuditChain.verify(c, head: head) == .removed(seq: 2))
+        let full = chain(5)
+        #expect(AuditChain.verify(Array(full.prefix(4)), head: head) == .removed(seq: 5))
+    }
+
+    @Test("Field boundaries cannot be shifted without changing the hash")
+    func canonical() {
+        let a = AuditRecord(seq: 1, atMillis: 0, actor: "ab", entity: "c", entityID: "x", action: "y", oldValue: nil, newValue: nil, prevHash: "0")
+        let b = AuditRecord(seq: 1, atMillis: 0, actor: "a", entity: "bc", entityID: "x", action: "y", oldValue: nil, newValue: nil, prevHash: "0")
+        #expect(a.computedHash != b.computedHash)
+    }
+}

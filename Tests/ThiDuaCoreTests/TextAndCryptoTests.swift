@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import ThiDuaCore
+
+@Suite struct SHA256Tests {
+    @Test("Known FIPS 180-4 vectors")
+    func vectors() {
+        #expect(SHA256Digest.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256Digest.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256Digest.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256Digest.hex(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+}
+
+@Suite struct VietnameseTextTests {
+    @Test("Search keys fold diacritics, đ and case", arguments: [
+        ("Tòa án nhân dân tỉnh", "toa an nhan dan tinh"),
+        ("Cục Thi hành án dân sự", "cuc thi hanh an dan su"),
+        ("ĐỘI  Biên   phòng", "doi bien phong"),
+        ("Sở Tư pháp", "so tu phap"),
+    ])
+    func keys(input: String, expected: String) {
+        #expect(VietnameseText.searchKey(input) == expected)
+    }
+
+    @Test func matching() {
+        #expect(VietnameseText.matches(query: "to an", in: "Tòa án nhân dân tỉnh Nghệ An"))
+        #expect(VietnameseText.matches(query: "TOA AN", in: "Tòa án nhân dân tỉnh Nghệ An"))
+        #expect(VietnameseText.matches(query: "cong an", in: "Công an tỉnh Nghệ An"))
+        #expect(!VietnameseText.matches(query: "bien phong", in: "Công an tỉnh Nghệ An"))
+    }
+
+    @Test("Clean returns NFC")
+    func nfc() {
+        let decomposed = "To\u{0300}a a\u{0301}n"
+        #expect(VietnameseText.clean("  \(decomposed) ") == "Tòa án")
+        #expect(VietnameseText.clean(decomposed).unicodeScalars.count == 6)
+    }
+
+    @Test func formats() {
+        let d = VietnameseFormat.parseDate("07/03/2018")!
+        #expect(VietnameseFormat.date(d) == "07/03/2018")
+        #expect(VietnameseFormat.parseDate("2018-03-07") == d)
+        #expect(VietnameseFormat.parseDate("31/02/2018") == nil)
+        #expect(VietnameseFormat.parseDate("hôm qua") == nil)
+        #expect(VietnameseFormat.number(1234567) == "1.234.567")
+        #expect(VietnameseFormat.number(-1000) == "-1.000")
+        #expect(VietnameseFormat.number(999) == "999")
+        // 23:30 UTC on 6 March is 06:30 on 7 March in Hà Nội time.
+        let late = Date(timeIntervalSince1970: 1520379000)
+        #expect(VietnameseFormat.date(late) == "07/03/2018")
+    }
+}
+
+@Suite struct ValidationTests {
+    @Test func names() throws {
+        #expect(throws: DomainError.self) { try Validate.name("   ", field: "n", label: "Tên") }
+        #expect(throws: DomainError.self) { try Validate.name(String(repeating: "a", count: 256), field: "n", label: "Tên") }
+        #expect(try Validate.name(" Sở Tư pháp ", field: "n", label: "Tên") == "Sở Tư pháp")
+        #expect(throws: DomainError.self) { try Validate.username("Nguyễn") }
+        #expect(try Validate.username("CanBo.CongAn") == "canbo.congan")
+        #expect(throws: DomainError.self) { try Validate.year(1999) }
+    }
+
+    @Test("bcrypt's 72-byte limit is enforced, counting UTF-8 bytes")
+    func passwords() throws {
+        try PasswordPolicy.check(String(repeating: "a", count: 72))
+        #expect(throws: DomainError.self) { try PasswordPolicy.check(String(repeating: "a", count: 73)) }
+        // 25 "ệ" are 75 bytes although only 25 characters.
+        #expect(throws: DomainError.self) { try PasswordPolicy.check(String(repeating: "ệ", count: 25)) }
+        #expect(throws: DomainError.self) { try PasswordPolicy.check("short") }
+        #expect(PasswordPolicy.random().count == 16)
+    }
+}

@@ -1,0 +1,73 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+@testable import ThiDuaServer
+import ThiDuaCore
+import VaporTesting
+
+@Suite struct AuditTests {
+    @Test("Writes append chained entries with old and new values; verify catches an edited and a deleted row")
+    func chain() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            let t = try await token(app, "vanphong")
+            let unit = try await Unit.query(on: app.db).filter(\.$shortName == "Thanh tra tỉnh").first()!
+            _ = try await api(app, .PUT, "/api/v1/units/\(unit.id!)", token: t,
+                              json: UnitInput(officialName: unit.officialName, shortName: "TT tỉnh", kind: unit.kind, sector: unit.sector))
+            let last = try await AuditEntry.query(on: app.db).sort(\.$seq, .descending).first()!
+            #expect(last.actor == "vanphong")
+            #expect(last.entity == "unit" && last.action == "update")
+            #expect(last.oldValue?.contains("\"shortName\":\"Thanh tra tỉnh\"") == true)
+            #expect(last.newValue?.contains("\"shortName\":\"TT tỉnh\"") == true)
+            #expect(try await Operations.verifyAudit(app).0)
+            let entries = try await api(app, .GET, "/api/v1/audit?entity=unit&action=update", token: t).decoded([AuditController.EntryDTO].self)
+            #expect(entries.count == 1)
+
+            // Edit an entry in the database directly.
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("UPDATE audit_entries SET actor = 'ke-gian' WHERE seq = 5").run()
+            var (ok, message) = try await Operations.verifyAudit(app)
+            #expect(!ok)
+            #expect(message.contains("số 5") && message.contains("sửa"))
+            try await sql.raw("UPDATE audit_entries SET actor = 'demo' WHERE seq = 5").run()
+            #expect(try await Operations.verifyAudit(app).0)
+
+            try await sql.raw("DELETE FROM audit_entries WHERE seq = 7").run()
+            (ok, message) = try await Operations.verifyAudit(app)
+            #expect(!ok)
+            #expect(message.contains("số 7") && message.contains("xóa"))
+            let verify = try await api(app, .GET, "/api/v1/audit/verify", token: t)
+            #expect(verify.body.string.contains("\"intact\":false"))
+        }
+    }
+
+    @Test("A refused write leaves no audit entry")
+    func refusedWrite() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            let t = try await token(app, "vanphong")
+            let before = try await count(AuditEntry.self, app)
+            _ = try await api(app, .POST, "/api/v1/units", token: t, json: UnitInput(officialName: "", shortName: "", kind: "civil"))
+            #expect(try await count(AuditEntry.self, app) == before)
+        }
+    }
+}
+
+@Suite struct DemoTests {
+    @Test("Loading the demo twice changes nothing the second time")
+    func idempotent() async throws {
+        try await withThiDua(demo: true) { app, console in
+            #expect(console.text.contains("canbo.congan"))
+            #expect(console.text.contains(TestAccounts.demoPassword))
+            let counts = [try await count(Unit.self, app), try await count(Bloc.self, app), try await count(Membership.self, app),
+                          try await count(User.self, app), try await count(RoleGrantModel.self, app), try await count(AuditEntry.self, app)]
+            #expect(counts[0] == 9 && counts[1] == 1 && counts[2] == 9)
+            try await DemoLoader.load(app)
+            let again = [try await count(Unit.self, app), try await count(Bloc.self, app), try await count(Membership.self, app),
+                         try await count(User.self, app), try await count(RoleGrantModel.self, app), try await count(AuditEntry.self, app)]
+            #expect(again == counts)
+            // Every role has a demo account.
+            let roles = Set(try await RoleGrantModel.query(on: app.db).all().compactMap(\.grant?.role))
+            #expect(roles == Set(RoleKind.allCases))
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Fluent
+import Foundation
+import Testing
+@testable import ThiDuaServer
+import ThiDuaCore
+import VaporTesting
+
+@Suite struct AuthTests {
+    @Test("First start creates an admin with a printed random password, once")
+    func bootstrap() async throws {
+        try await withThiDua { app, console in
+            #expect(console.text.contains("Tên đăng nhập: admin"))
+            let line = console.text.split(separator: "\n").first { $0.contains("Mật khẩu:") }!
+            let password = line.split(separator: " ").last.map(String.init)!
+            #expect(password.count == 16)
+            let browser = Browser(app)
+            let res = try await browser.login("admin", password)
+            #expect(res.status == .seeOther)
+            #expect(try await browser.get("/").status == .ok)
+            try await Bootstrap.ensureAdmin(app)
+            #expect(try await count(User.self, app) == 1)
+        }
+    }
+
+    @Test("Login: wrong password, unknown user, disabled user, success, logout")
+    func loginFlows() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            let b = Browser(app)
+            var res = try await b.login("vanphong", "sai-mat-khau")
+            #expect(res.status == .unauthorized)
+            #expect(res.body.string.contains("Tên đăng nhập hoặc mật khẩu không đúng"))
+            res = try await b.login("khong-co-ai", "whatever1")
+            #expect(res.status == .unauthorized)
+            res = try await b.login("vanphong")
+            #expect(res.status == .seeOther)
+            #expect(res.headers.first(name: .location) == "/")
+            let cookie = res.headers[.setCookie].joined()
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Lax"))
+            #expect(try await b.get("/").body.string.contains("Tổng quan"))
+            res = try await b.post("/logout")
+            #expect(res.status == .seeOther)
+            res = try await b.get("/")
+            #expect(res.status == .seeOther)
+            #expect(res.headers.first(name: .location)?.hasPrefix("/login") == true)
+
+            let user = try await User.query(on: app.db).filter(\.$username == "khach").first()!
+            user.disabled = true
+            try await user.save(on: app.db)
+            res = try await Browser(app).login("khach")
+            #expect(res.status == .forbidden)
+            #expect(res.body.string.contains("vô hiệu hóa"))
+        }
+    }
+
+    @Test("A form without a CSRF token, or with a stale one, is refused and nothing changes")
+    func csrf() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            let b = Browser(app)
+            try await b.get("/login")
+            var res = try await b.post("/login", ["username": "vanphong", "password": TestAccounts.demoPassword], csrf: "")
+            #expect(res.status == .forbidden)
+            #expect(res.body.string.contains("CSRF"))
+            try await b.login("vanphong")
+            let units = try await count(Unit.self, app)
+            res = try await b.post("/units", ["officialName": "Đơn vị giả mạo", "shortName": "GM", "kind": "civil"], csrf: "")
+            #expect(res.status == .forbidden)
+            res = try await b.post("/units", ["officialName": "Đơn vị giả mạo", "shortName": "GM", "kind": "civil"], csrf: "stale-token")
+            #expect(res.status == .forbidden)
+            #expect(try await count(Unit.self, app) == units)
+            res = try await b.post("/units", ["officialName": "Đơn vị thật", "shortName": "ĐVT", "kind": "civil"])
+            #expect(res.status == .seeOther)
+            #expect(try await count(Unit.self, app) == units + 1)
+        }
+    }
+
+    @Test("Five failed logins lock the account for fifteen minutes, with a clear message")
+    func lockout() async throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
+        try await withThiDua(clock: clock, demo: true) { app, _ in
+            for _ in 1...4 {
+                let res = try await Browser(app).login("canbo.congan", "sai-mat-khau")
+                #expect(res.status == .unauthorized)
+            }
+            var res = try await Browser(app).login("canbo.congan", "sai-mat-khau")
+            #expect(res.status == .locked)
+            #expect(res.body.string.contains("tạm khóa"))
+            // Even the right password waits.
+            res = try await Browser(app).login("canbo.congan")
+            #expect(res.status == .locked)
+            let apiRes = try await api(app, .POST, "/api/v1/auth/token", json: Credentials(username: "canbo.congan", password: TestAccounts.demoPassword))
+            #expect(apiRes.status == .locked)
+            #expect(reason(apiRes).contains("15 phút") || reason(apiRes).contains("phút"))
+            clock.advance(by: 15 * 60 + 1)
+            res = try await Browser(app).login("canbo.congan")
+            #expect(res.status == .seeOther)
+        }
+    }
+
+    @Test("API tokens: bearer access, expiry and revocation")
+    func tokens() async throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
+        try await withThiDua(clock: clock, demo: true) { app, _ in
+            var res = try await api(app, .GET, "/api/v1/me")
+            #expect(res.status == .unauthorized)
+            #expect(reason(res).contains("Bearer"))
+            let t = try await token(app, "vanphong")
+            res = try await api(app, .GET, "/api/v1/me", token: t)
+            #expect(res.status == .ok)
+            #expect(res.body.string.contains("\"username\":\"vanphong\""))
+            #expect(try await APIToken.query(on: app.db).all().allSatisfy { $0.tokenHash != t && $0.tokenHash.count == 64 })
+            res = try await api(app, .GET, "/api/v1/me", token: "khong-phai-ma")
+            #expect(res.status == .unauthorized)
+
+            res = try await api(app, .DELETE, "/api/v1/auth/token", token: t)
+            #expect(res.status == .noContent)
+            res = try await api(app, .GET, "/api/v1/me", token: t)
+            #expect(res.status == .unauthorized)
+            #expect(reason(res).contains("thu hồi"))
+
+            let t2 = try await token(app, "vanphong")
+            clock.advance(by: app.thiduaConfig.tokenLifetime + 1)
+            res = try await api(app, .GET, "/api/v1/me", token: t2)
+            #expect(res.status == .unauthorized)
+            #expect(reason(res).contains("hết hạn"))
+        }
+    }
+
+    @Test("Office manages accounts: create, grant, disable (revoking tokens), reset password")
+    func accountManagement() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            let office = try await token(app, "vanphong")
+            struct NewUser: Codable, Sendable { var username: String; var fullName: String; var password: String? }
+            var res = try await api(app, .POST, "/api/v1/users", token: office, json: NewUser(username: "nguyen.van.a", fullName: "Nguyễn Văn A", password: "mat-khau-dai-1"))
+            #expect(res.status == .created)
+            struct Created: Decodable { var user: UserDTO; var password: String }
+            let created = try res.decoded(Created.self)
+            res = try await api(app, .POST, "/api/v1/users", token: office, json: NewUser(username: "nguyen.van.a", fullName: "Trùng", password: nil))
+            #expect(res.status == .conflict)
+            res = try await api(app, .POST, "/api/v1/users", token: office, json: NewUser(username: "x", fullName: "", password: nil))
+            #expect(res.status == .unprocessableEntity)
+            res = try await api(app, .POST, "/api/v1/users", token: office, json: NewUser(username: "dai.qua", fullName: "A", password: String(repeating: "ệ", count: 30)))
+            #expect(res.status == .unprocessableEntity)
+            #expect(reason(res).contains("72"))
+
+            let unit = try await Unit.query(on: app.db).filter(\.$shortName == "Sở Tư pháp").first()!
+            res = try await api(app, .POST, "/api/v1/users/\(created.user.id!)/grants", token: office,
+                                json: AccountService.GrantInput(role: "unitOfficer", unitID: unit.id!.uuidString))
+            #expect(res.status == .created)
+            res = try await api(app, .POST, "/api/v1/users/\(created.user.id!)/grants", token: office, json: AccountService.GrantInput(role: "unitOfficer"))
+            #expect(res.status == .unprocessableEntity)
+
+            let userToken = try await token(app, "nguyen.van.a", "mat-khau-dai-1")
+            #expect(try await api(app, .GET, "/api/v1/me", token: userToken).status == .ok)
+            res = try await api(app, .POST, "/api/v1/users/\(created.user.id!)/disable", token: office)
+            #expect(res.status == .ok)
+            #expect(try await api(app, .GET, "/api/v1/me", token: userToken).status == .unauthorized)
+            res = try await api(app, .POST, "/api/v1/auth/token", json: Credentials(username: "nguyen.van.a", password: "mat-khau-dai-1"))
+            #expect(res.status == .forbidden)
+
+            res = try await api(app, .POST, "/api/v1/users/\(created.user.id!)/enable", token: office)
+            struct PW: Codable, Sendable { var password: String }
+            res = try await api(app, .POST, "/api/v1/users/\(created.user.id!)/password", token: office, json: PW(password: "mat-khau-moi-2"))
+            #expect(res.status == .ok)
+            _ = try await token(app, "nguyen.van.a", "mat-khau-moi-2")
+
+            // The office cannot disable itself.
+            let me = try await api(app, .GET, "/api/v1/me", token: office).decoded(UserDTO.self)
+            #expect(try await api(app, .POST, "/api/v1/users/\(me.id!)/disable", token: office).status == .conflict)
+        }
+    }
+}

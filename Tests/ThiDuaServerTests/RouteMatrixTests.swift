@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import ThiDuaServer
+import ThiDuaCore
+import VaporTesting
+
+/// Every route declares who may call it. Adding a route without a policy, or changing a policy, fails here
+/// until the table below is updated on purpose; then every role outside a policy is checked to be refused.
+@Suite struct RouteMatrixTests {
+    static let expected: [String] = [
+        "DELETE /api/v1/auth/token signedIn",
+        "DELETE /api/v1/blocs/:blocID office",
+        "DELETE /api/v1/blocs/:blocID/members/:membershipID office",
+        "DELETE /api/v1/units/:unitID office",
+        "DELETE /api/v1/users/:userID/grants/:grantID office",
+        "GET / signedIn",
+        "GET /api/v1/audit office",
+        "GET /api/v1/audit/verify office",
+        "GET /api/v1/blocs signedIn",
+        "GET /api/v1/blocs/:blocID signedIn",
+        "GET /api/v1/me signedIn",
+        "GET /api/v1/search signedIn",
+        "GET /api/v1/units signedIn",
+        "GET /api/v1/units/:unitID signedIn",
+        "GET /api/v1/users office",
+        "GET /api/v1/users/:userID office",
+        "GET /api/v1/years signedIn",
+        "GET /audit office",
+        "GET /blocs signedIn",
+        "GET /blocs/:blocID signedIn",
+        "GET /blocs/:blocID/edit office",
+        "GET /blocs/new office",
+        "GET /healthz everyone",
+        "GET /login everyone",
+        "GET /search signedIn",
+        "GET /units signedIn",
+        "GET /units/:unitID signedIn",
+        "GET /units/:unitID/edit office|unitOfficer",
+        "GET /units/new office",
+        "GET /users office",
+        "GET /users/:userID office",
+        "GET /users/new office",
+        "GET /years office",
+        "POST /api/v1/auth/token everyone",
+        "POST /api/v1/blocs office",
+        "POST /api/v1/blocs/:blocID/members office",
+        "POST /api/v1/units office",
+        "POST /api/v1/users office",
+        "POST /api/v1/users/:userID/disable office",
+        "POST /api/v1/users/:userID/enable office",
+        "POST /api/v1/users/:userID/grants office",
+        "POST /api/v1/users/:userID/password office",
+        "POST /api/v1/years office",
+        "POST /blocs office",
+        "POST /blocs/:blocID office",
+        "POST /blocs/:blocID/delete office",
+        "POST /blocs/:blocID/leadership office",
+        "POST /blocs/:blocID/members office",
+        "POST /blocs/:blocID/members/:membershipID/delete office",
+        "POST /blocs/:blocID/years/:year/plan office|blocLead",
+        "POST /login everyone",
+        "POST /logout signedIn",
+        "POST /units office",
+        "POST /units/:unitID office|unitOfficer",
+        "POST /units/:unitID/delete office",
+        "POST /users office",
+        "POST /users/:userID/disable office",
+        "POST /users/:userID/enable office",
+        "POST /users/:userID/grants office",
+        "POST /users/:userID/grants/:grantID/delete office",
+        "POST /users/:userID/password office",
+        "POST /years office",
+        "PUT /api/v1/blocs/:blocID office",
+        "PUT /api/v1/blocs/:blocID/leadership office",
+        "PUT /api/v1/blocs/:blocID/years/:year/plan office|blocLead",
+        "PUT /api/v1/units/:unitID office|unitOfficer",
+    ]
+
+    @Test("Every route has a policy, and the table of policies is the reviewed one")
+    func table() async throws {
+        try await withThiDua { app, _ in
+            #expect(app.routes.all.allSatisfy { $0.policy != nil }, "a route was registered without a policy")
+            let actual = Operations.routeTable(app).map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+            #expect(actual == Self.expected)
+        }
+    }
+
+    /// One demo account per role.
+    static let accounts: [(RoleKind, String)] = [
+        (.office, "vanphong"), (.blocLead, "truongkhoi"), (.council, "hoidong"),
+        (.viewer, "khach"), (.unitOfficer, "canbo.congan"), (.unitHead, "thutruong.congan"),
+    ]
+
+    @Test("Each role outside a route's policy is refused; anonymous callers must sign in")
+    func matrix() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            var tokens: [RoleKind: String] = [:]
+            var browsers: [RoleKind: Browser] = [:]
+            for (role, user) in Self.accounts {
+                tokens[role] = try await token(app, user)
+                let b = Browser(app)
+                try await b.login(user)
+                browsers[role] = b
+            }
+            let anonymous = Browser(app)
+            try await anonymous.get("/login")
+            for route in app.routes.all {
+                guard let policy = route.policy else { continue }
+                let path = "/" + route.path.map { c -> String in
+                    if case .parameter(let name) = c { return name == "year" ? "2018" : UUID().uuidString }
+                    return c.description
+                }.joined(separator: "/")
+                let isAPI = path.hasPrefix("/api/")
+                func call(_ role: RoleKind?) async throws -> HTTPStatus {
+                    if isAPI {
+                        return try await api(app, route.method, path, token: role.flatMap { tokens[$0] }).status
+                    }
+                    let b = role.flatMap { browsers[$0] } ?? anonymous
+                    return route.method == .GET ? try await b.get(path).status : try await b.post(path).status
+                }
+                if policy != .everyone {
+                    let status = try await call(nil)
+                    #expect(status == (isAPI ? .unauthorized : .seeOther), "\(route.method) \(path) anonymous → \(status)")
+                }
+                if case .roles(let allowed) = policy {
+                    for (role, _) in Self.accounts where !allowed.contains(role) {
+                        let status = try await call(role)
+                        #expect(status == .forbidden, "\(route.method) \(path) as \(role) → \(status)")
+                    }
+                }
+            }
+        }
+    }
+}

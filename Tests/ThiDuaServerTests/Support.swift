@@ -1,0 +1,136 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+@testable import ThiDuaServer
+import ThiDuaCore
+import VaporTesting
+
+/// Builds the real app through `configure` on a private database: in-memory SQLite by default, or a
+/// fresh schema of the PostgreSQL server at `TEST_DATABASE_URL` (dropped afterwards).
+func withThiDua(clock: ManualClock? = nil, demo: Bool = false,
+                _ body: (Application, CapturingConsole) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    let console = CapturingConsole()
+    let pgURL = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(24)
+    var config = AppConfig(database: pgURL.map { .postgres(url: $0, searchPath: [String(schema)]) } ?? .sqliteMemory, bcryptCost: 4)
+    config.demoPassword = TestAccounts.demoPassword
+    do {
+        try await configure(app, config: config, clock: clock, console: console, migrate: false)
+        if pgURL != nil {
+            try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run()
+        }
+        try await app.autoMigrate()
+        try await Bootstrap.ensureAdmin(app)
+        if demo { try await DemoLoader.load(app) }
+        try await body(app, console)
+    } catch {
+        if pgURL != nil { try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }
+        try? await app.asyncShutdown()
+        throw error
+    }
+    if pgURL != nil { try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }
+    try await app.asyncShutdown()
+}
+
+enum TestAccounts {
+    static let demoPassword = "mat-khau-demo-1"
+}
+
+/// A browser: keeps the session cookie and the page's CSRF token.
+final class Browser: @unchecked Sendable {
+    let app: Application
+    var cookie: String?
+    var csrf: String?
+
+    init(_ app: Application) { self.app = app }
+
+    private func remember(_ res: TestingHTTPResponse) {
+        for value in res.headers[.setCookie] {
+            if let part = value.split(separator: ";").first, part.hasPrefix("thidua-session=") { cookie = String(part) }
+        }
+        let html = res.body.string
+        if let r = html.range(of: "name=\"csrf\" value=\"") {
+            let rest = html[r.upperBound...]
+            if let end = rest.firstIndex(of: "\"") { csrf = String(rest[..<end]) }
+        }
+    }
+
+    @discardableResult
+    func get(_ path: String) async throws -> TestingHTTPResponse {
+        var out: TestingHTTPResponse!
+        try await app.testing().test(.GET, path, beforeRequest: { req in
+            if let cookie { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+            req.headers.replaceOrAdd(name: .accept, value: "text/html")
+        }, afterResponse: { res in out = res })
+        remember(out)
+        return out
+    }
+
+    /// Posts a form; the CSRF token of the last page is added unless `csrf` is given (use "" to leave it out).
+    @discardableResult
+    func post(_ path: String, _ form: [String: String] = [:], csrf explicit: String? = nil) async throws -> TestingHTTPResponse {
+        var fields = form
+        let token = explicit ?? csrf
+        if let token, !token.isEmpty { fields["csrf"] = token }
+        var out: TestingHTTPResponse!
+        try await app.testing().test(.POST, path, beforeRequest: { req in
+            if let cookie { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+            req.headers.replaceOrAdd(name: .accept, value: "text/html")
+            try req.content.encode(fields, as: .urlEncodedForm)
+        }, afterResponse: { res in out = res })
+        remember(out)
+        return out
+    }
+
+    /// Opens the login page and signs in.
+    @discardableResult
+    func login(_ username: String, _ password: String = TestAccounts.demoPassword) async throws -> TestingHTTPResponse {
+        try await get("/login")
+        return try await post("/login", ["username": username, "password": password, "next": "/"])
+    }
+}
+
+/// Calls the JSON API with an optional bearer token.
+@discardableResult
+func api(_ app: Application, _ method: HTTPMethod, _ path: String, token: String? = nil, json: (any Encodable & Sendable)? = nil) async throws -> TestingHTTPResponse {
+    var out: TestingHTTPResponse!
+    try await app.testing().test(method, path, beforeRequest: { req in
+        if let token { req.headers.bearerAuthorization = .init(token: token) }
+        if let json {
+            req.headers.contentType = .json
+            req.body = ByteBuffer(data: try JSONEncoder().encode(json))
+        }
+    }, afterResponse: { res in out = res })
+    return out
+}
+
+struct Credentials: Codable, Sendable { var username: String; var password: String }
+
+/// A bearer token for `username` (demo password by default).
+func token(_ app: Application, _ username: String, _ password: String = TestAccounts.demoPassword) async throws -> String {
+    let res = try await api(app, .POST, "/api/v1/auth/token", json: Credentials(username: username, password: password))
+    #expect(res.status == .ok, "token for \(username): \(res.body.string)")
+    struct T: Decodable { var token: String }
+    return try JSONDecoder().decode(T.self, from: res.body).token
+}
+
+/// The JSON `reason` of an error answer.
+func reason(_ res: TestingHTTPResponse) -> String {
+    struct E: Decodable { var reason: String }
+    return (try? JSONDecoder().decode(E.self, from: res.body))?.reason ?? ""
+}
+
+extension TestingHTTPResponse {
+    func decoded<T: Decodable>(_ type: T.Type) throws -> T {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .deferredToDate
+        return try d.decode(T.self, from: body)
+    }
+}
+
+/// Counts rows of a model.
+func count<M: Model>(_ m: M.Type, _ app: Application) async throws -> Int {
+    try await M.query(on: app.db).count()
+}

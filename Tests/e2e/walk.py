@@ -1,0 +1,112 @@
+"""The browser walk: a real headless Chromium clicks through ThiDua's demo.
+
+Started by .ci/run against `thidua serve --demo`. Saves a screenshot of every step to E2E_SCREENSHOTS, so
+that a failing step can be looked at. Prints '<N> passed, <M> failed' and exits non-zero on any failure.
+"""
+import os
+import shutil
+import sys
+import traceback
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+BASE = os.environ.get("THIDUA_URL", "http://127.0.0.1:8123")
+PASSWORD = os.environ["THIDUA_DEMO_PASSWORD"]
+SHOTS = os.environ.get("E2E_SCREENSHOTS", "e2e-screenshots")
+NINE = [
+    "Bộ Chỉ huy Quân sự tỉnh Nghệ An",
+    "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Nghệ An",
+    "Công an tỉnh Nghệ An",
+    "Viện kiểm sát nhân dân tỉnh Nghệ An",
+    "Tòa án nhân dân tỉnh Nghệ An",
+    "Cảnh sát phòng cháy chữa cháy tỉnh Nghệ An",
+    "Thanh tra tỉnh Nghệ An",
+    "Sở Tư pháp tỉnh Nghệ An",
+    "Cục Thi hành án dân sự tỉnh Nghệ An",
+]
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=vi"):
+        options.add_argument(arg)
+    # Debian's browser and driver, found on PATH: selenium must not try to download its own.
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    return webdriver.Chrome(options=options, service=service)
+
+
+def main():
+    os.makedirs(SHOTS, exist_ok=True)
+    d = browser()
+    passed, failed = 0, 0
+    step_no = [0]
+
+    def step(name, fn):
+        nonlocal passed, failed
+        step_no[0] += 1
+        try:
+            fn()
+            passed += 1
+            print(f"ok   {step_no[0]:02d} {name}")
+        except Exception:
+            failed += 1
+            print(f"FAIL {step_no[0]:02d} {name}")
+            traceback.print_exc()
+        finally:
+            d.save_screenshot(os.path.join(SHOTS, f"{step_no[0]:02d}-{name.replace(' ', '-')}.png"))
+
+    def login_page():
+        d.get(BASE + "/")
+        assert "/login" in d.current_url, d.current_url
+        assert "Đăng nhập" in d.page_source
+
+    def wrong_password():
+        d.find_element(By.ID, "username").send_keys("vanphong")
+        d.find_element(By.ID, "password").send_keys("sai-mat-khau")
+        d.find_element(By.ID, "login").click()
+        assert "Tên đăng nhập hoặc mật khẩu không đúng" in d.page_source
+
+    def login():
+        u = d.find_element(By.ID, "username")
+        u.clear()
+        u.send_keys("vanphong")
+        d.find_element(By.ID, "password").send_keys(PASSWORD)
+        d.find_element(By.ID, "login").click()
+        assert "Tổng quan" in d.find_element(By.TAG_NAME, "h1").text, d.page_source[:500]
+
+    def bloc_page():
+        d.find_element(By.LINK_TEXT, "Khối thi đua").click()
+        d.find_element(By.PARTIAL_LINK_TEXT, "Khối thi đua Nội chính - Lực lượng vũ trang").click()
+        members = [li.find_element(By.TAG_NAME, "a").text for li in d.find_elements(By.CSS_SELECTOR, "#members li")]
+        assert sorted(members) == sorted(NINE), members
+        assert "lựa chọn minh họa" in d.page_source
+
+    def search():
+        box = d.find_element(By.NAME, "q")
+        box.send_keys("to an\n")
+        assert "Tòa án nhân dân tỉnh Nghệ An" in d.page_source
+
+    def logout():
+        d.find_element(By.ID, "logout").click()
+        assert "/login" in d.current_url, d.current_url
+        d.get(BASE + "/blocs")
+        assert "/login" in d.current_url, d.current_url
+
+    try:
+        step("login page", login_page)
+        step("wrong password", wrong_password)
+        step("login as office", login)
+        step("bloc shows nine agencies", bloc_page)
+        step("diacritic-insensitive search", search)
+        step("logout", logout)
+    finally:
+        d.quit()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
