@@ -19,7 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "ThiDuaCore"),
+        .target(name: "ThiDuaCore", resources: [.copy("Catalogue")]),
         .target(name: "ThiDuaDocuments", dependencies: [
             "ThiDuaCore",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

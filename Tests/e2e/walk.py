@@ -11,6 +11,7 @@ import traceback
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ.get("THIDUA_URL", "http://127.0.0.1:8123")
 PASSWORD = os.environ["THIDUA_DEMO_PASSWORD"]
@@ -58,6 +59,13 @@ def main():
         finally:
             d.save_screenshot(os.path.join(SHOTS, f"{step_no[0]:02d}-{name.replace(' ', '-')}.png"))
 
+    def until(condition, what):
+        """Waits (up to 15 s) for the page to reach `condition`; pages load after clicks."""
+        WebDriverWait(d, 15, ignored_exceptions=(Exception,)).until(lambda _: condition(), message=what)
+
+    def h1():
+        return d.find_element(By.TAG_NAME, "h1").text
+
     def login_page():
         d.get(BASE + "/")
         assert "/login" in d.current_url, d.current_url
@@ -67,7 +75,7 @@ def main():
         d.find_element(By.ID, "username").send_keys("vanphong")
         d.find_element(By.ID, "password").send_keys("sai-mat-khau")
         d.find_element(By.ID, "login").click()
-        assert "Tên đăng nhập hoặc mật khẩu không đúng" in d.page_source
+        until(lambda: "Tên đăng nhập hoặc mật khẩu không đúng" in d.page_source, "the wrong-password message")
 
     def login():
         u = d.find_element(By.ID, "username")
@@ -75,11 +83,13 @@ def main():
         u.send_keys("vanphong")
         d.find_element(By.ID, "password").send_keys(PASSWORD)
         d.find_element(By.ID, "login").click()
-        assert "Tổng quan" in d.find_element(By.TAG_NAME, "h1").text, d.page_source[:500]
+        until(lambda: "Tổng quan" in h1(), "the dashboard after login")
 
     def bloc_page():
         d.find_element(By.LINK_TEXT, "Khối thi đua").click()
+        until(lambda: h1().startswith("Khối thi đua năm"), "the list of blocs")
         d.find_element(By.PARTIAL_LINK_TEXT, "Khối thi đua Nội chính - Lực lượng vũ trang").click()
+        until(lambda: d.find_elements(By.ID, "members"), "the bloc page")
         members = [li.find_element(By.TAG_NAME, "a").text for li in d.find_elements(By.CSS_SELECTOR, "#members li")]
         assert sorted(members) == sorted(NINE), members
         assert "lựa chọn minh họa" in d.page_source
@@ -87,13 +97,13 @@ def main():
     def search():
         box = d.find_element(By.NAME, "q")
         box.send_keys("to an\n")
-        assert "Tòa án nhân dân tỉnh Nghệ An" in d.page_source
+        until(lambda: h1() == "Tìm kiếm" and "Tòa án nhân dân tỉnh Nghệ An" in d.page_source, "search results")
 
     def logout():
         d.find_element(By.ID, "logout").click()
-        assert "/login" in d.current_url, d.current_url
+        until(lambda: "/login" in d.current_url, "the login page after logout")
         d.get(BASE + "/blocs")
-        assert "/login" in d.current_url, d.current_url
+        until(lambda: "/login" in d.current_url, "a redirect to login once signed out")
 
     try:
         step("login page", login_page)

@@ -1,0 +1,166 @@
+import Foundation
+
+/// Yearly task rating (xếp loại), ordered: KHTNV < HTNV < HTTNV < HTXSNV.
+public enum TaskRating: String, Codable, Sendable, CaseIterable, Comparable {
+    case KHTNV, HTNV, HTTNV, HTXSNV
+
+    public var rank: Int {
+        switch self { case .KHTNV: 0; case .HTNV: 1; case .HTTNV: 2; case .HTXSNV: 3 }
+    }
+    public static func < (a: TaskRating, b: TaskRating) -> Bool { a.rank < b.rank }
+
+    public var label: String {
+        switch self {
+        case .HTXSNV: "Hoàn thành xuất sắc nhiệm vụ"
+        case .HTTNV: "Hoàn thành tốt nhiệm vụ"
+        case .HTNV: "Hoàn thành nhiệm vụ"
+        case .KHTNV: "Không hoàn thành nhiệm vụ"
+        }
+    }
+}
+
+/// Award type (Law 06/2022 Art. 8). Only merit awards count toward merit streaks.
+public enum AwardType: String, Codable, Sendable, CaseIterable {
+    case merit, irregular, thematic, longService, seniority, foreign
+
+    public var label: String {
+        switch self {
+        case .merit: "theo công trạng và thành tích"
+        case .irregular: "đột xuất"
+        case .thematic: "theo đợt, chuyên đề"
+        case .longService: "quá trình cống hiến"
+        case .seniority: "niên hạn"
+        case .foreign: "đối ngoại"
+        }
+    }
+}
+
+/// Scope at which an initiative or research work was recognised.
+public enum InitiativeScope: String, Codable, Sendable, CaseIterable, Comparable {
+    case grassroots, province, national
+
+    public var rank: Int { switch self { case .grassroots: 0; case .province: 1; case .national: 2 } }
+    public static func < (a: InitiativeScope, b: InitiativeScope) -> Bool { a.rank < b.rank }
+
+    public var label: String {
+        switch self {
+        case .grassroots: "cấp cơ sở"
+        case .province: "cấp bộ, ngành, tỉnh"
+        case .national: "toàn quốc"
+        }
+    }
+}
+
+public enum SubjectType: String, Codable, Sendable {
+    case individual, collective
+    public var label: String { self == .individual ? "cá nhân" : "tập thể" }
+}
+
+public enum Gender: String, Codable, Sendable { case female, male }
+
+/// A day without time, compared as (year, month, day).
+public struct Day: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int, month: Int, day: Int
+    public init(_ year: Int, _ month: Int, _ day: Int) { self.year = year; self.month = month; self.day = day }
+
+    /// Parses "yyyy-MM-dd" (a real calendar date) or returns nil.
+    public init?(iso: String) {
+        let p = iso.split(separator: "-", omittingEmptySubsequences: false)
+        guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2,
+              let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m), d >= 1 else { return nil }
+        let days = [31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard d <= days[m - 1] else { return nil }
+        self.init(y, m, d)
+    }
+
+    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    /// "07/03/2018"
+    public var vietnamese: String { String(format: "%02d/%02d/%04d", day, month, year) }
+}
+
+public struct AwardFact: Sendable, Hashable {
+    public var kind: String
+    public var year: Int
+    public var type: AwardType
+    public var decision: String?
+    public var date: Day?
+    public var issuer: String?
+    public var revoked: Bool
+    public init(kind: String, year: Int, type: AwardType = .merit, decision: String? = nil, date: Day? = nil, issuer: String? = nil, revoked: Bool = false) {
+        self.kind = kind; self.year = year; self.type = type; self.decision = decision; self.date = date; self.issuer = issuer; self.revoked = revoked
+    }
+    /// Counts toward merit conditions (streaks, holds, counts): merit type and not revoked.
+    public var countsForMerit: Bool { type == .merit && !revoked }
+}
+
+public struct InitiativeFact: Sendable, Hashable {
+    public var id: String
+    public var year: Int
+    public var scope: InitiativeScope
+    /// The award that consumed it, as "CODE:YEAR", or nil.
+    public var usedBy: String?
+    public init(id: String, year: Int, scope: InitiativeScope, usedBy: String? = nil) {
+        self.id = id; self.year = year; self.scope = scope; self.usedBy = usedBy
+    }
+}
+
+/// A disciplinary measure over a period; achievements count again only after it ends.
+public struct DisciplineFact: Sendable, Hashable {
+    public var from: Day
+    public var to: Day?
+    public var form: String
+    public init(from: Day, to: Day?, form: String) { self.from = from; self.to = to; self.form = form }
+}
+
+/// A period under review, investigation or inspection: no award or proposal meanwhile.
+public struct FreezeFact: Sendable, Hashable {
+    public var from: Day
+    public var to: Day?
+    public var reason: String
+    public init(from: Day, to: Day?, reason: String) { self.from = from; self.to = to; self.reason = reason }
+}
+
+/// A collective's member counts for one year.
+public struct MemberStats: Sendable, Hashable {
+    public var year: Int
+    public var members: Int
+    public var completed: Int
+    public var LDTT: Int
+    public var CSTDCS: Int
+    /// Members disciplined at "khiển trách"… "cảnh cáo" or above in the year; nil when not recorded.
+    public var disciplined: Int?
+    public init(year: Int, members: Int, completed: Int, LDTT: Int, CSTDCS: Int, disciplined: Int? = nil) {
+        self.year = year; self.members = members; self.completed = completed; self.LDTT = LDTT; self.CSTDCS = CSTDCS; self.disciplined = disciplined
+    }
+}
+
+/// Everything the evaluator knows about one subject: the case file, or a person or unit of the register.
+public struct EligibilityCase: Sendable {
+    public var evaluationYear: Int
+    public var asOf: Day
+    public var subjectType: SubjectType
+    public var name: String
+    public var gender: Gender?
+    public var ratings: [Int: TaskRating]
+    public var awards: [AwardFact]
+    public var initiatives: [InitiativeFact]
+    public var disciplines: [DisciplineFact]
+    public var freezes: [FreezeFact]
+    public var memberStats: [Int: MemberStats]
+    /// Years the collective led its bloc; nil when not recorded at all.
+    public var ledBloc: Set<Int>?
+    /// Award codes to evaluate; empty means every award of the subject's type.
+    public var candidates: [String]
+    /// Force a regime instead of choosing it from `asOf`.
+    public var regime: String?
+
+    public init(evaluationYear: Int, asOf: Day, subjectType: SubjectType, name: String = "", gender: Gender? = nil,
+                ratings: [Int: TaskRating] = [:], awards: [AwardFact] = [], initiatives: [InitiativeFact] = [],
+                disciplines: [DisciplineFact] = [], freezes: [FreezeFact] = [], memberStats: [Int: MemberStats] = [:],
+                ledBloc: Set<Int>? = nil, candidates: [String] = [], regime: String? = nil) {
+        self.evaluationYear = evaluationYear; self.asOf = asOf; self.subjectType = subjectType; self.name = name; self.gender = gender
+        self.ratings = ratings; self.awards = awards; self.initiatives = initiatives; self.disciplines = disciplines
+        self.freezes = freezes; self.memberStats = memberStats; self.ledBloc = ledBloc; self.candidates = candidates; self.regime = regime
+    }
+}
