@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ThiDuaCore
 import ThiDuaServer
 import Vapor
 
@@ -9,7 +10,7 @@ struct ThiDua: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thidua",
         abstract: "ThiDua – phần mềm công tác thi đua, khen thưởng.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, RoutesCommand.self, AuditCommand.self, DemoCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, RoutesCommand.self, AuditCommand.self, DemoCommand.self, EligibilityCommand.self]
     )
 }
 
@@ -85,6 +86,57 @@ struct AuditCommand: AsyncParsableCommand {
             try await app.asyncShutdown()
             print(message)
             if !ok { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Prints a Vietnamese error on standard error and exits with status 2.
+func failAndExit(_ message: String) -> Never {
+    FileHandle.standardError.write(Data(("Lỗi: " + message + "\n").utf8))
+    exit(2)
+}
+
+struct EligibilityCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "eligibility", abstract: "Xét điều kiện khen thưởng theo danh mục quy tắc.",
+                                                    subcommands: [Check.self, Bulk.self])
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "check", abstract: "Xét một hồ sơ (tệp JSON, xem docs/eligibility.md); in kết quả dạng JSON.")
+        @ArgumentParser.Argument(help: "Tệp hồ sơ JSON.") var caseFile: String
+        @ArgumentParser.Option(name: .customLong("catalog"), help: "Tệp danh mục bổ sung (YAML) của tỉnh, bộ, ngành; có thể lặp lại.") var catalogs: [String] = []
+
+        func run() async throws {
+            do {
+                let catalogue = try EligibilityRunner.catalogue(extra: catalogs.map { URL(fileURLWithPath: $0) })
+                guard let data = FileManager.default.contents(atPath: caseFile) else { failAndExit("không đọc được tệp \(caseFile)") }
+                let out = try EligibilityRunner.check(caseData: data, file: (caseFile as NSString).lastPathComponent, catalogue: catalogue)
+                FileHandle.standardOutput.write(out + Data("\n".utf8))
+            } catch {
+                failAndExit("\(error)")
+            }
+        }
+    }
+
+    struct Bulk: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "bulk", abstract: "Xét hàng loạt: các hồ sơ trong tệp JSON Lines (mỗi dòng một hồ sơ); in tổng hợp.")
+        @ArgumentParser.Option(help: "Tệp JSON Lines, mỗi dòng một hồ sơ.") var cases: String
+        @ArgumentParser.Option(name: .customLong("catalog"), help: "Tệp danh mục bổ sung (YAML).") var catalogs: [String] = []
+
+        func run() async throws {
+            do {
+                let catalogue = try EligibilityRunner.catalogue(extra: catalogs.map { URL(fileURLWithPath: $0) })
+                guard let data = FileManager.default.contents(atPath: cases), let text = String(data: data, encoding: .utf8) else {
+                    failAndExit("không đọc được tệp \(cases)")
+                }
+                let summary = EligibilityRunner.bulk(lines: text.split(separator: "\n", omittingEmptySubsequences: false),
+                                                     file: (cases as NSString).lastPathComponent, catalogue: catalogue)
+                FileHandle.standardOutput.write(try EligibilityRunner.encoder.encode(summary) + Data("\n".utf8))
+                if !summary.errors.isEmpty { throw ExitCode(1) }
+            } catch let e as ExitCode {
+                throw e
+            } catch {
+                failAndExit("\(error)")
+            }
         }
     }
 }

@@ -25,6 +25,19 @@ public struct ConditionTrace: Codable, Sendable, Equatable {
     public var cites: String?
     public var confidence: Confidence?
     public var depth: Int
+
+    enum CodingKeys: String, CodingKey { case text, met, data, cites, confidence, depth }
+
+    /// `met` is written even when unknown (`null`: the data is missing).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(text, forKey: .text)
+        if let met { try c.encode(met, forKey: .met) } else { try c.encodeNil(forKey: .met) }
+        try c.encode(data, forKey: .data)
+        try c.encodeIfPresent(cites, forKey: .cites)
+        try c.encodeIfPresent(confidence, forKey: .confidence)
+        try c.encode(depth, forKey: .depth)
+    }
 }
 
 public struct AwardResult: Codable, Sendable, Equatable {
@@ -175,6 +188,7 @@ struct Run {
             let at = trace.count
             let showHeader = explain && depth > 0
             if showHeader { trace.append(ConditionTrace(text: "", met: nil, data: "", cites: node.cites, confidence: node.confidence, depth: depth)) }
+            let unmetBefore = unmet.count, missingBefore = missing.count
             var results: [Outcome] = []
             for child in children { results.append(eval(child, depth: showHeader ? depth + 1 : depth)) }
             let tri: Tri
@@ -183,8 +197,13 @@ struct Run {
                 tri = results.contains { $0.tri == .notMet } ? .notMet : results.contains { $0.tri == .unknown } ? .unknown : .met
                 for r in results { consumes.formUnion(r.consumes) }
             } else {
-                if let firstMet = results.first(where: { $0.tri == .met }) { tri = .met; consumes = firstMet.consumes }
-                else { tri = results.contains { $0.tri == .unknown } ? .unknown : .notMet }
+                if let firstMet = results.first(where: { $0.tri == .met }) {
+                    tri = .met
+                    consumes = firstMet.consumes
+                    // One way is enough: the other ways' gaps are not what is missing.
+                    unmet.removeSubrange(unmetBefore...)
+                    missing.removeSubrange(missingBefore...)
+                } else { tri = results.contains { $0.tri == .unknown } ? .unknown : .notMet }
             }
             if showHeader {
                 trace[at].text = node.text ?? (isAll ? "Đạt tất cả các điều kiện sau" : "Đạt ít nhất một trong các điều kiện sau")
