@@ -41,6 +41,7 @@ let package = Package(
             "ThiDuaServer", "ThiDuaCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "eligibility-bench", dependencies: ["ThiDuaCore"], path: "Benchmarks/EligibilityBench"),
         .testTarget(name: "ThiDuaCoreTests", dependencies: ["ThiDuaCore"]),
         .testTarget(name: "ThiDuaDocumentsTests", dependencies: ["ThiDuaDocuments"]),
         .testTarget(name: "ThiDuaServerTests", dependencies: [

@@ -448,6 +448,27 @@ enum RandomHistory {
         }
     }
 
+    @Test("The fast verdict path (bulk) agrees with the explained path, for individuals and collectives")
+    func pathsAgree() throws {
+        var g = SeededRandom(state: 4242)
+        for i in 0..<400 {
+            var c = RandomHistory.individual(&g)
+            if i % 2 == 1 {
+                c.subjectType = .collective
+                c.memberStats[c.evaluationYear] = MemberStats(year: c.evaluationYear, members: 50, completed: Int.random(in: 45...50, using: &g),
+                                                              LDTT: Int.random(in: 20...50, using: &g), CSTDCS: Int.random(in: 0...5, using: &g),
+                                                              disciplined: Bool.random(using: &g) ? 0 : nil)
+                c.ledBloc = Bool.random(using: &g) ? [c.evaluationYear] : nil
+                c.awards = c.awards.map { var a = $0; a.kind = ["TTLDTT", "TTLDXS", "CO_TINH"][abs(a.year) % 3]; return a }
+            }
+            if i % 5 == 0 { c.disciplines = [DisciplineFact(from: Day(2021, 1, 1), to: Day(2021, 6, 1), form: "khiển trách")] }
+            let fast = try Engine.evaluator.verdicts(c)
+            let full = try Engine.evaluator.evaluate(c).results.map { ($0.award, $0.verdict) }
+            #expect(fast.map(\.0) == full.map(\.0))
+            #expect(fast.map(\.1) == full.map(\.1))
+        }
+    }
+
     @Test("Adding a disqualifying fact never turns ineligible into eligible")
     func monotone() throws {
         var g = SeededRandom(state: 777)

@@ -71,7 +71,25 @@ public struct EligibilityReport: Codable, Sendable, Equatable {
 public struct EligibilityEvaluator: Sendable {
     public let catalogue: Catalogue
 
-    public init(catalogue: Catalogue) { self.catalogue = catalogue }
+    /// One award to judge: its rule with the regime's common requirements folded in.
+    struct Plan: Sendable { var code: String; var rule: AwardRule; var root: ConditionNode }
+    /// regime id → subject → plans, in award-code order; computed once.
+    let plans: [String: [SubjectType: [Plan]]]
+
+    public init(catalogue: Catalogue) {
+        self.catalogue = catalogue
+        var plans: [String: [SubjectType: [Plan]]] = [:]
+        for regime in catalogue.regimes {
+            for subject in [SubjectType.individual, .collective] {
+                plans[regime.id, default: [:]][subject] = catalogue.awardCodes.compactMap { code in
+                    catalogue.rule(award: code, regime: regime.id, subject: subject).map {
+                        Plan(code: code, rule: $0, root: ConditionNode(condition: .all(regime.requires + [$0.when]), cites: nil, confidence: nil, text: nil, line: $0.line))
+                    }
+                }
+            }
+        }
+        self.plans = plans
+    }
 
     public func regime(for c: EligibilityCase) throws -> Regime {
         if let id = c.regime {
@@ -84,15 +102,19 @@ public struct EligibilityEvaluator: Sendable {
         return r
     }
 
+    func plan(_ code: String, regime: Regime, subject: SubjectType) -> Plan? {
+        plans[regime.id]?[subject]?.first { $0.code == code }
+    }
+
     /// The awards evaluated for this case: the candidates, or every award of the subject's type with a rule.
     func awards(for c: EligibilityCase, regime: Regime) -> [String] {
         if !c.candidates.isEmpty { return c.candidates }
-        return catalogue.awardCodes.filter { catalogue.rule(award: $0, regime: regime.id, subject: c.subjectType) != nil }
+        return (plans[regime.id]?[c.subjectType] ?? []).map(\.code)
     }
 
     public func evaluate(_ c: EligibilityCase, explain: Bool = true) throws -> EligibilityReport {
         let regime = try regime(for: c)
-        let facts = Facts(c)
+        let facts = Facts(c, explain: explain)
         var results: [AwardResult] = []
         for code in awards(for: c, regime: regime) {
             results.append(evaluate(award: code, facts: facts, regime: regime, explain: explain))
@@ -101,64 +123,207 @@ public struct EligibilityEvaluator: Sendable {
                                  subject: c.name, results: results)
     }
 
-    /// Just the verdicts (for bulk runs): no text is built.
+    /// Just the verdicts (for bulk runs over the whole register): no text and no allocation per condition.
     public func verdicts(_ c: EligibilityCase) throws -> [(String, Verdict)] {
         let regime = try regime(for: c)
-        let facts = Facts(c)
-        return awards(for: c, regime: regime).map { ($0, evaluate(award: $0, facts: facts, regime: regime, explain: false).verdict) }
+        let facts = Facts(c, explain: false)
+        let quick = Quick(evaluator: self, facts: facts, regime: regime)
+        if c.candidates.isEmpty {
+            return (plans[regime.id]?[c.subjectType] ?? []).map { ($0.code, quick.verdict($0)) }
+        }
+        return c.candidates.map { code in (code, plan(code, regime: regime, subject: c.subjectType).map(quick.verdict) ?? .needsData) }
     }
 
     func evaluate(award code: String, facts: Facts, regime: Regime, explain: Bool, depth: Int = 0) -> AwardResult {
         let name = catalogue.awards[code]?.name ?? code
-        guard let rule = catalogue.rule(award: code, regime: regime.id, subject: facts.c.subjectType) else {
+        guard let plan = plan(code, regime: regime, subject: facts.c.subjectType) else {
             let text = "Danh mục chưa có quy tắc cho “\(name)” theo \(regime.name)"
             return AwardResult(award: code, awardName: name, verdict: .needsData,
                                conditions: [ConditionTrace(text: text, met: nil, data: "", cites: nil, confidence: nil, depth: 0)],
                                unmet: [], missing: [text], consumes: [], note: nil, usesUnconfirmedRule: false)
         }
         var run = Run(evaluator: self, facts: facts, regime: regime, award: code, explain: explain, nesting: depth)
-        let root = ConditionNode(condition: .all(regime.requires + [rule.when]), cites: nil, confidence: nil, text: nil, line: rule.line)
-        let outcome = run.eval(root, depth: 0)
+        let outcome = run.eval(plan.root, depth: 0)
         let verdict: Verdict = switch outcome.tri { case .met: .eligible; case .notMet: .ineligible; case .unknown: .needsData }
         return AwardResult(award: code, awardName: name, verdict: verdict, conditions: run.trace,
                            unmet: run.unmet, missing: run.missing, consumes: verdict == .eligible ? outcome.consumes.sorted() : [],
-                           note: rule.note, usesUnconfirmedRule: run.unconfirmed)
+                           note: plan.rule.note, usesUnconfirmedRule: run.unconfirmed)
     }
 }
 
 enum Tri { case met, notMet, unknown }
 
-/// The case indexed for quick look-ups.
+/// The case indexed for quick look-ups: award years as bit masks over the 64 years ending at the evaluation year.
 struct Facts {
     let c: EligibilityCase
-    /// kind → years with a merit award (not revoked).
-    let merit: [String: Set<Int>]
-    /// kind → years with an award that does not count (irregular, thematic, revoked …), for explanations.
-    let nonMerit: [String: Set<Int>]
+    /// Bit i set: a merit award (not revoked) in year `base + i`.
+    let merit: [String: UInt64]
+    /// Awards that do not count (irregular, thematic, revoked …), for explanations only.
+    let nonMerit: [String: UInt64]
+    let base: Int
     /// Years up to and including this one do not count: a discipline ended then (ND 98 Art. 4: counting restarts).
-    let disciplineCutoff: Int?
-    let initiatives: [InitiativeFact]
+    let disciplineCutoff: Int
+    let initiatives: [IndexedInitiative]
 
-    init(_ c: EligibilityCase) {
+    struct IndexedInitiative {
+        var fact: InitiativeFact
+        var usedCode: Substring?
+        var usedYear: Int?
+        /// Free for `award` judged for `year`: not consumed, or consumed by that very award and year.
+        @inline(__always) func usable(by award: String, year: Int) -> Bool {
+            guard let code = usedCode else { return true }
+            return usedYear == year && code == award
+        }
+    }
+
+    init(_ c: EligibilityCase, explain: Bool) {
         self.c = c
-        var merit: [String: Set<Int>] = [:], other: [String: Set<Int>] = [:]
-        for a in c.awards {
-            if a.countsForMerit { merit[a.kind, default: []].insert(a.year) } else { other[a.kind, default: []].insert(a.year) }
+        let base = c.evaluationYear - 63
+        self.base = base
+        var merit: [String: UInt64] = [:], other: [String: UInt64] = [:]
+        merit.reserveCapacity(8)
+        for a in c.awards where a.year >= base && a.year <= c.evaluationYear {
+            let bit = UInt64(1) << UInt64(a.year - base)
+            if a.countsForMerit { merit[a.kind, default: 0] |= bit } else if explain { other[a.kind, default: 0] |= bit }
         }
         self.merit = merit
         self.nonMerit = other
-        var cutoff: Int?
+        var cutoff = Int.min
         for d in c.disciplines where d.from.year <= c.evaluationYear {
-            let end = d.to?.year ?? c.evaluationYear
             // A discipline still running in the evaluation year blocks that year too.
-            let last = min(end, c.evaluationYear)
-            cutoff = max(cutoff ?? last, last)
+            cutoff = max(cutoff, min(d.to?.year ?? c.evaluationYear, c.evaluationYear))
         }
         self.disciplineCutoff = cutoff
-        self.initiatives = c.initiatives.sorted { ($0.year, $0.id) < ($1.year, $1.id) }
+        let sorted = c.initiatives.count < 2 ? c.initiatives : c.initiatives.sorted { ($0.year, $0.id) < ($1.year, $1.id) }
+        self.initiatives = sorted.map { i in
+            guard let used = i.usedBy, let colon = used.firstIndex(of: ":") else { return IndexedInitiative(fact: i, usedCode: nil, usedYear: nil) }
+            return IndexedInitiative(fact: i, usedCode: used[..<colon], usedYear: Int(used[used.index(after: colon)...]))
+        }
     }
 
-    func counts(_ year: Int) -> Bool { disciplineCutoff.map { year > $0 } ?? true }
+    @inline(__always) func counts(_ year: Int) -> Bool { year > disciplineCutoff }
+
+    @inline(__always) func has(_ kind: String, _ year: Int) -> Bool {
+        guard year >= base, let m = merit[kind] else { return false }
+        return m & (UInt64(1) << UInt64(year - base)) != 0
+    }
+
+    @inline(__always) func hasNonMerit(_ kind: String, _ year: Int) -> Bool {
+        guard year >= base, let m = nonMerit[kind] else { return false }
+        return m & (UInt64(1) << UInt64(year - base)) != 0
+    }
+
+    /// Years (ascending) with a merit award `kind`, up to `last`.
+    func meritYears(_ kind: String, upTo last: Int) -> [Int] {
+        guard let m = merit[kind] else { return [] }
+        return (0..<64).compactMap { i in m & (UInt64(1) << UInt64(i)) != 0 && base + i <= last ? base + i : nil }
+    }
+}
+
+/// The allocation-free path used for verdicts only (bulk runs).
+struct Quick {
+    let evaluator: EligibilityEvaluator
+    let facts: Facts
+    let regime: Regime
+    var year: Int { facts.c.evaluationYear }
+
+    func verdict(_ plan: EligibilityEvaluator.Plan) -> Verdict {
+        switch eval(plan.root.condition, award: plan.code, nesting: 0) { case .met: .eligible; case .notMet: .ineligible; case .unknown: .needsData }
+    }
+
+    func eval(_ condition: Condition, award: String, nesting: Int) -> Tri {
+        let c = facts.c
+        let y = year
+        switch condition {
+        case .all(let children):
+            var unknown = false
+            for child in children {
+                switch eval(child.condition, award: award, nesting: nesting) {
+                case .notMet: return .notMet
+                case .unknown: unknown = true
+                case .met: break
+                }
+            }
+            return unknown ? .unknown : .met
+        case .any(let children):
+            var unknown = false
+            for child in children {
+                switch eval(child.condition, award: award, nesting: nesting) {
+                case .met: return .met
+                case .unknown: unknown = true
+                case .notMet: break
+                }
+            }
+            return unknown ? .unknown : .notMet
+        case .rating(let min):
+            guard let r = c.ratings[y] else { return .unknown }
+            return r >= min ? .met : .notMet
+        case .holds(let kind):
+            return facts.has(kind, y) ? .met : .notMet
+        case .streak(let kind, let n, let every):
+            for i in 0..<n {
+                let yr = y - i * every
+                if !facts.has(kind, yr) || !facts.counts(yr) { return .notMet }
+            }
+            return .met
+        case .ratingStreak(let min, let n):
+            var unknown = false
+            for yr in (y - n + 1)...y {
+                if !facts.counts(yr) { return .notMet }
+                guard let r = c.ratings[yr] else { unknown = true; continue }
+                if r < min { return .notMet }
+            }
+            return unknown ? .unknown : .met
+        case .ratingCount(let min, let times, let within):
+            var good = 0, absent = 0
+            for yr in (y - within + 1)...y where facts.counts(yr) {
+                if let r = c.ratings[yr] { if r >= min { good += 1 } } else { absent += 1 }
+            }
+            return good >= times ? .met : good + absent >= times ? .unknown : .notMet
+        case .count(let kind, let times, let within):
+            var n = 0
+            for yr in (y - within + 1)...y where facts.counts(yr) && facts.has(kind, yr) { n += 1 }
+            return n >= times ? .met : .notMet
+        case .initiatives(let scope, let times, let within):
+            var n = 0
+            for i in facts.initiatives where i.fact.scope >= scope && i.fact.year <= y && i.fact.year > y - within && facts.counts(i.fact.year) {
+                if i.usable(by: award, year: y) { n += 1 }
+            }
+            return n >= times ? .met : .notMet
+        case .earlier(let kind, let before):
+            guard let m = facts.merit[kind] else { return .notMet }
+            let limit = y - before
+            guard limit >= facts.base else { return .notMet }
+            let mask = limit - facts.base >= 63 ? UInt64.max : (UInt64(1) << UInt64(limit - facts.base + 1)) - 1
+            return m & mask != 0 ? .met : .notMet
+        case .noDiscipline(let n):
+            let first = y - n + 1
+            for d in c.disciplines where d.from.year <= y && (d.to?.year ?? Int.max) >= first { return .notMet }
+            return .met
+        case .noFreeze:
+            for f in c.freezes where f.from <= c.asOf && (f.to.map { c.asOf <= $0 } ?? true) { return .notMet }
+            return .met
+        case .memberShare(_, let percent, let strict):
+            guard let s = c.memberStats[y], s.members > 0 else { return .unknown }
+            let share = Double(s.LDTT) * 100 / Double(s.members)
+            return (strict ? share > percent : share >= percent) ? .met : .notMet
+        case .allMembersCompleted:
+            guard let s = c.memberStats[y] else { return .unknown }
+            return s.completed >= s.members && s.members > 0 ? .met : .notMet
+        case .membersWithCSTDCS(let n):
+            guard let s = c.memberStats[y] else { return .unknown }
+            return s.CSTDCS >= n ? .met : .notMet
+        case .noMemberDisciplined:
+            guard let d = c.memberStats[y]?.disciplined else { return .unknown }
+            return d == 0 ? .met : .notMet
+        case .ledBloc:
+            guard let led = c.ledBloc else { return .unknown }
+            return led.contains(y) ? .met : .notMet
+        case .eligibleFor(let kind):
+            guard nesting < 4, let plan = evaluator.plan(kind, regime: regime, subject: c.subjectType) else { return .unknown }
+            return eval(plan.root.condition, award: kind, nesting: nesting + 1)
+        }
+    }
 }
 
 /// One evaluation of one rule, collecting the trace.
@@ -239,25 +404,25 @@ struct Run {
                     r.map { "Năm \(y): \($0.label)" } ?? "Chưa có xếp loại năm \(y)", [])
 
         case .holds(let kind):
-            let has = facts.merit[kind]?.contains(y) ?? false
+            let has = facts.has(kind, y)
             let tri: Tri = has ? .met : .notMet
             guard explain else { return (tri, "", "", []) }
             var data = has ? "Có \(kind) năm \(y)" : "Không có \(kind) năm \(y) trong sổ khen thưởng"
-            if !has, facts.nonMerit[kind]?.contains(y) == true { data += " (có khen \(kind) năm \(y) nhưng là khen đột xuất/chuyên đề hoặc đã bị hủy – không tính)" }
+            if !has, facts.hasNonMerit(kind, y) { data += " (có khen \(kind) năm \(y) nhưng là khen đột xuất/chuyên đề hoặc đã bị hủy – không tính)" }
             return (tri, "Được tặng “\(name(kind))” năm \(y)", data, [])
 
         case .streak(let kind, let n, let every):
             let wanted = (0..<n).map { y - $0 * every }
-            let have = facts.merit[kind] ?? []
+            let have = Set(facts.meritYears(kind, upTo: y))
             let missingYears = wanted.filter { !have.contains($0) }
             let cut = wanted.filter { have.contains($0) && !facts.counts($0) }
             let tri: Tri = missingYears.isEmpty && cut.isEmpty ? .met : .notMet
             guard explain else { return (tri, "", "", []) }
             let spacing = every > 1 ? " (mỗi lần cách nhau \(every) năm)" : ""
             let text = "\(n) lần liên tục “\(name(kind))”\(spacing) đến năm \(y): \(years(wanted))"
-            var data = have.isEmpty ? "Chưa có \(kind) nào theo công trạng" : "Có \(kind) các năm \(years(have.filter { $0 <= y }))"
+            var data = have.isEmpty ? "Chưa có \(kind) nào theo công trạng" : "Có \(kind) các năm \(years(have))"
             if !missingYears.isEmpty { data += "; thiếu năm \(years(missingYears)) nên chuỗi bị gián đoạn" }
-            let ignored = wanted.filter { facts.nonMerit[kind]?.contains($0) == true && !have.contains($0) }
+            let ignored = wanted.filter { facts.hasNonMerit(kind, $0) && !have.contains($0) }
             if !ignored.isEmpty { data += "; năm \(years(ignored)) chỉ có khen đột xuất/chuyên đề, không tính" }
             if !cut.isEmpty { data += "; năm \(years(cut)) không tính vì trước khi hết thời hạn kỷ luật" }
             return (tri, text, data, [])
@@ -291,17 +456,16 @@ struct Run {
 
         case .count(let kind, let times, let within):
             let window = ((y - within + 1)...y).filter { facts.counts($0) }
-            let have = window.filter { facts.merit[kind]?.contains($0) ?? false }
+            let have = window.filter { facts.has(kind, $0) }
             let tri: Tri = have.count >= times ? .met : .notMet
             guard explain else { return (tri, "", "", []) }
             return (tri, "Ít nhất \(times) lần “\(name(kind))” trong \(y - within + 1)–\(y)",
                     have.isEmpty ? "Không có lần nào" : "Có \(have.count) lần: \(years(have))", [])
 
         case .initiatives(let scope, let times, let within):
-            let own = "\(award):\(y)"
             var usable: [InitiativeFact] = [], used: [InitiativeFact] = []
-            for i in facts.initiatives where i.scope >= scope && i.year <= y && i.year > y - within && facts.counts(i.year) {
-                if i.usedBy == nil || i.usedBy == own { usable.append(i) } else { used.append(i) }
+            for i in facts.initiatives where i.fact.scope >= scope && i.fact.year <= y && i.fact.year > y - within && facts.counts(i.fact.year) {
+                if i.usable(by: award, year: y) { usable.append(i.fact) } else { used.append(i.fact) }
             }
             let tri: Tri = usable.count >= times ? .met : .notMet
             let consumes = tri == .met ? Set(usable.prefix(times).map(\.id)) : []
@@ -315,7 +479,7 @@ struct Run {
 
         case .earlier(let kind, let before):
             let limit = y - before
-            let found = (facts.merit[kind] ?? []).filter { $0 <= limit }
+            let found = facts.meritYears(kind, upTo: limit)
             let tri: Tri = found.isEmpty ? .notMet : .met
             guard explain else { return (tri, "", "", []) }
             return (tri, "Đã được tặng “\(name(kind))” từ năm \(limit) trở về trước",
