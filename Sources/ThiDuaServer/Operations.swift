@@ -14,7 +14,8 @@ public enum Operations {
     public static func routeTable(_ app: Application) -> [String] {
         app.routes.all.map { route in
             let path = "/" + route.path.map(\.description).joined(separator: "/")
-            return "\(route.method.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(path.padding(toLength: 52, withPad: " ", startingAt: 0)) \(route.policy?.description ?? "KHÔNG CÓ CHÍNH SÁCH")"
+            func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+            return "\(pad(route.method.rawValue, 7)) \(pad(path, 60)) \(route.policy?.description ?? "KHÔNG CÓ CHÍNH SÁCH")"
         }.sorted()
     }
 
@@ -23,5 +24,35 @@ public enum Operations {
         let verdict = try await AuditLog.verify(on: app.db)
         if case .intact = verdict { return (true, verdict.message) }
         return (false, verdict.message)
+    }
+}
+
+extension Operations {
+    /// Judges every person and collective of the register for `year` (default: the latest opened year),
+    /// as of 31/01 of the next year (or today), with the fast verdict path.
+    public static func bulkRegister(_ app: Application, year: Int?) async throws -> EligibilityRunner.BulkSummary {
+        let db = app.db
+        let y: Int
+        if let year { y = year } else if let latest = try await EmulationYear.query(on: db).sort(\.$year, .descending).first() { y = latest.year }
+        else { y = Calendar(identifier: .gregorian).component(.year, from: app.clock.now()) }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = VietnameseFormat.timeZone
+        let p = cal.dateComponents([.year, .month, .day], from: app.clock.now())
+        let asOf = RegisterService.defaultAsOf(for: y, today: Day(p.year!, p.month!, p.day!))
+        let evaluator = app.evaluator
+        var summary = EligibilityRunner.BulkSummary()
+        func add(_ c: EligibilityCase) throws {
+            summary.regimes[try evaluator.regime(for: c).id, default: 0] += 1
+            for (award, verdict) in try evaluator.verdicts(c) { summary.verdicts[award, default: [:]][verdict.rawValue, default: 0] += 1 }
+            summary.subjects += 1
+        }
+        for unit in try await Unit.query(on: db).all() {
+            try add(try await RegisterService.loadCase(.unit(unit.id!), type: .collective, name: unit.officialName, gender: nil, evaluationYear: y, asOf: asOf, on: db))
+        }
+        for person in try await Person.query(on: db).all() {
+            try add(try await RegisterService.loadCase(.person(person.id!), type: .individual, name: person.fullName,
+                                                       gender: person.gender.flatMap(Gender.init(rawValue:)), evaluationYear: y, asOf: asOf, on: db))
+        }
+        return summary
     }
 }

@@ -15,6 +15,9 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     if let clock { app.clock = clock }
     if let console { app.operatorConsole = console }
 
+    // A catalogue that does not load stops the start with file, line and reason.
+    app.catalogue = try EligibilityRunner.catalogue(extra: config.catalogueFiles.map { URL(fileURLWithPath: $0) })
+
     switch config.database {
     case .sqliteFile(let path):
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
@@ -32,6 +35,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.migrations.add(CreateRoleGrants())
     app.migrations.add(CreateAudit())
     app.migrations.add(SessionRecord.migration)
+    app.migrations.add(CreateRegister())
 
     // Sessions live in the database so that several instances behind one load balancer share them.
     app.sessions.use(.fluent)
@@ -88,4 +92,5 @@ func routes(_ app: Application) throws {
     UserController().register(pages: app, api: api)
     OrganisationController().register(pages: app, api: api)
     AuditController().register(pages: app, api: api)
+    RegisterController().register(pages: app, api: api)
 }

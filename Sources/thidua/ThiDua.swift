@@ -118,11 +118,24 @@ struct EligibilityCommand: AsyncParsableCommand {
     }
 
     struct Bulk: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "bulk", abstract: "Xét hàng loạt: các hồ sơ trong tệp JSON Lines (mỗi dòng một hồ sơ); in tổng hợp.")
-        @ArgumentParser.Option(help: "Tệp JSON Lines, mỗi dòng một hồ sơ.") var cases: String
+        static let configuration = CommandConfiguration(commandName: "bulk", abstract: "Xét hàng loạt toàn bộ sổ khen thưởng (hoặc các hồ sơ trong tệp JSON Lines); in tổng hợp.")
+        @ArgumentParser.Option(help: "Tệp JSON Lines, mỗi dòng một hồ sơ (không có: xét toàn bộ sổ khen thưởng trong cơ sở dữ liệu).") var cases: String?
+        @ArgumentParser.Option(help: "Năm xét (mặc định: năm thi đua mới nhất).") var year: Int?
         @ArgumentParser.Option(name: .customLong("catalog"), help: "Tệp danh mục bổ sung (YAML).") var catalogs: [String] = []
 
         func run() async throws {
+            guard let cases else {
+                let app = try await makeApp()
+                do {
+                    let summary = try await Operations.bulkRegister(app, year: year)
+                    FileHandle.standardOutput.write(try EligibilityRunner.encoder.encode(summary) + Data("\n".utf8))
+                } catch {
+                    try? await app.asyncShutdown()
+                    failAndExit("\(error)")
+                }
+                try await app.asyncShutdown()
+                return
+            }
             do {
                 let catalogue = try EligibilityRunner.catalogue(extra: catalogs.map { URL(fileURLWithPath: $0) })
                 guard let data = FileManager.default.contents(atPath: cases), let text = String(data: data, encoding: .utf8) else {

@@ -51,6 +51,13 @@ struct Engine {
         """, "BK_TINH")
         #expect(bk.verdict == .ineligible)
         #expect(bk.conditions.contains { $0.met == false && $0.data.contains("SK-2024 → CSTDCS:2024") })
+        // With a title, explanations name the initiative by its title.
+        let titled = try Engine.result("""
+        {"evaluationYear": 2024, "asOf": "2025-01-20", "subject": {"type": "individual"},
+         "ratings": [{"year": 2023, "rating": "HTXSNV"}, {"year": 2024, "rating": "HTXSNV"}],
+         "initiatives": [{"id": "SK-2023", "year": 2023, "scope": "grassroots", "title": "Sổ tay nghiệp vụ"}]}
+        """, "BK_TINH")
+        #expect(titled.conditions.contains { $0.data.contains("“Sổ tay nghiệp vụ”") })
         #expect(bk.consumes.isEmpty)
     }
 
@@ -232,6 +239,24 @@ struct Engine {
         #expect(ttldxs.verdict == .ineligible)
         #expect(ttldxs.unmet.count == 2)
         #expect(weak.results.first { $0.award == "CO_CP" }?.verdict == .ineligible)
+    }
+
+    @Test("A civil unit cannot reach the provincial flag through the armed-forces ladder, nor the reverse")
+    func tracks() throws {
+        func flag(armed: Bool, disciplined: Int) throws -> AwardResult {
+            try Engine.result("""
+            {"evaluationYear": 2018, "asOf": "2019-01-20", "subject": {"type": "collective", "armedForces": \(armed)}, "ratings": [{"year": 2018, "rating": "HTXSNV"}],
+             "memberStats": [{"year": 2018, "members": 40, "completed": 40, "LDTT": 30, "CSTDCS": 3, "disciplined": \(disciplined)}], "ledBloc": [2018]}
+            """, "CO_TINH")
+        }
+        // One disciplined member: TTLĐXS fails (2018 rule); ĐVQT has no such clause but is not for civil units.
+        #expect(try flag(armed: false, disciplined: 1).verdict == .ineligible)
+        #expect(try flag(armed: true, disciplined: 1).verdict == .eligible)
+        #expect(try flag(armed: false, disciplined: 0).verdict == .eligible)
+        let civil = try Engine.report("""
+        {"evaluationYear": 2018, "asOf": "2019-01-20", "subject": {"type": "individual", "armedForces": false}, "ratings": [{"year": 2018, "rating": "HTTNV"}]}
+        """)
+        #expect(civil.results.contains { $0.award == "LDTT" } && !civil.results.contains { $0.award == "CSTT" })
     }
 
     @Test("2018 collective: TTLĐXS needs no disciplined member")

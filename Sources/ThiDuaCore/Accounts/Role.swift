@@ -91,6 +91,14 @@ public struct Principal: Sendable, Equatable {
         isOffice || grants.contains { $0.role == .blocLead && $0.blocID == blocID && $0.year == year }
     }
 
+    /// May read the award register (people, history, verdicts) of `unitID`. `blocUnits` are the units of the
+    /// blocs this user leads in the years they lead them (computed by the caller from memberships).
+    public func canViewRegister(of unitID: UUID, blocUnits: Set<UUID>) -> Bool {
+        if isOffice || has(.council) { return true }
+        if grants.contains(where: { ($0.role == .unitOfficer || $0.role == .unitHead) && $0.unitID == unitID }) { return true }
+        return has(.blocLead) && blocUnits.contains(unitID)
+    }
+
     /// Throws 403 with a Vietnamese reason unless the user may edit `unitID`.
     public func requireUnit(_ unitID: UUID, unitName: String? = nil) throws {
         guard canEditUnit(unitID) else {

@@ -40,7 +40,7 @@ public struct CaseFileReader {
             if d > asOf { throw fail(path, "ngày \(d.vietnamese) ở sau ngày xét \(asOf.vietnamese)") }
         }
 
-        let subject = try object(root["subject"] ?? NSNull(), "subject", allowed: ["type", "name", "gender"])
+        let subject = try object(root["subject"] ?? NSNull(), "subject", allowed: ["type", "name", "gender", "armedForces"])
         guard let typeRaw = subject["type"] as? String, let type = SubjectType(rawValue: typeRaw) else {
             throw fail("subject.type", "phải là \"individual\" hoặc \"collective\"")
         }
@@ -49,6 +49,12 @@ public struct CaseFileReader {
         if let g = subject["gender"], !(g is NSNull) {
             guard let s = g as? String, let v = Gender(rawValue: s) else { throw fail("subject.gender", "phải là \"female\" hoặc \"male\"") }
             gender = v
+        }
+
+        var armedForces: Bool?
+        if let a = subject["armedForces"], !(a is NSNull) {
+            guard let b = a as? Bool else { throw fail("subject.armedForces", "phải là true hoặc false") }
+            armedForces = b
         }
 
         var ratings: [Int: TaskRating] = [:]
@@ -110,7 +116,7 @@ public struct CaseFileReader {
                 if uy < y { throw fail(p + ".usedBy", "sáng kiến năm \(y) không thể dùng cho khen thưởng năm \(uy)") }
                 usedBy = s
             }
-            initiatives.append(InitiativeFact(id: id, year: y, scope: scope, usedBy: usedBy))
+            initiatives.append(InitiativeFact(id: id, year: y, scope: scope, usedBy: usedBy, title: try string(o["title"], p + ".title", required: false)))
         }
 
         var disciplines: [DisciplineFact] = []
@@ -189,9 +195,11 @@ public struct CaseFileReader {
             regime = s
         }
 
-        return EligibilityCase(evaluationYear: evalYear, asOf: asOf, subjectType: type, name: name, gender: gender, ratings: ratings,
+        var result = EligibilityCase(evaluationYear: evalYear, asOf: asOf, subjectType: type, name: name, gender: gender, ratings: ratings,
                                awards: awards, initiatives: initiatives, disciplines: disciplines, freezes: freezes, memberStats: stats,
                                ledBloc: led, candidates: candidates, regime: regime)
+        result.armedForces = armedForces
+        return result
     }
 
     // MARK: Helpers

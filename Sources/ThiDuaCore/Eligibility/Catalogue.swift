@@ -31,7 +31,12 @@ public struct AwardKind: Sendable, Codable, Hashable {
     public var prizeMultiple: Double?
     /// True for state-level awards (decided by the Prime Minister or the President).
     public var stateLevel: Bool
+    /// Armed-forces titles (CSTT, ĐVTT, ĐVQT) or civil ones (LĐTT, TTLĐTT, TTLĐXS); nil for both.
+    public var track: AwardTrack?
 }
+
+/// The two parallel title ladders: civil and armed forces.
+public enum AwardTrack: String, Codable, Sendable { case civil, armed }
 
 /// A legal regime, chosen by the date of consideration.
 public struct Regime: Sendable, Hashable {
@@ -214,7 +219,7 @@ struct CatalogueLoader {
         }
         var awards: [String: AwardKind] = [:]
         for node in try list(top["awards"], "awards", root.line, optional: true) {
-            let m = try map(node, allowed: ["code", "name", "category", "subject", "prizeMultiple", "stateLevel"])
+            let m = try map(node, allowed: ["code", "name", "category", "subject", "prizeMultiple", "stateLevel", "track"])
             let code = try string(m, "code", node.line)
             guard code.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) else { throw fail(node.line, "mã “\(code)” chỉ gồm chữ in hoa, số và “_”") }
             if awards[code] != nil { throw fail(node.line, "mã danh hiệu “\(code)” khai báo hai lần") }
@@ -229,7 +234,13 @@ struct CatalogueLoader {
                 prize = v
             }
             let state = try bool(m, "stateLevel", node.line) ?? false
-            awards[code] = AwardKind(code: code, name: try string(m, "name", node.line), category: category, subjects: subjects, prizeMultiple: prize, stateLevel: state)
+            var track: AwardTrack?
+            if let t = m["track"] {
+                guard let v = AwardTrack(rawValue: t.text ?? "") else { throw fail(t.line, "track phải là civil hoặc armed") }
+                track = v
+            }
+            awards[code] = AwardKind(code: code, name: try string(m, "name", node.line), category: category, subjects: subjects, prizeMultiple: prize,
+                                     stateLevel: state, track: track)
         }
         let ctx = Context(awards: awards, regimes: Set(regimes.map(\.id)))
         for (i, req) in pendingRequires.enumerated() {

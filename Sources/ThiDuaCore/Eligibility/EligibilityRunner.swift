@@ -28,6 +28,10 @@ public enum EligibilityRunner {
         public var regimes: [String: Int]
         public var verdicts: [String: [String: Int]]
         public var errors: [String]
+
+        public init(subjects: Int = 0, regimes: [String: Int] = [:], verdicts: [String: [String: Int]] = [:], errors: [String] = []) {
+            self.subjects = subjects; self.regimes = regimes; self.verdicts = verdicts; self.errors = errors
+        }
     }
 
     /// Evaluates JSON-lines case files (one case per line); a bad line is reported and the others go on.

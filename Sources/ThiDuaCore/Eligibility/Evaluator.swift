@@ -106,10 +106,23 @@ public struct EligibilityEvaluator: Sendable {
         plans[regime.id]?[subject]?.first { $0.code == code }
     }
 
-    /// The awards evaluated for this case: the candidates, or every award of the subject's type with a rule.
+    /// The awards evaluated for this case: the candidates, or every award of the subject's type (and track) with a rule.
     func awards(for c: EligibilityCase, regime: Regime) -> [String] {
         if !c.candidates.isEmpty { return c.candidates }
-        return (plans[regime.id]?[c.subjectType] ?? []).map(\.code)
+        return defaultPlans(c, regime).map(\.code)
+    }
+
+    /// True when `kind` belongs to the other ladder (civil vs armed forces) than the subject.
+    func offTrack(_ kind: String, _ c: EligibilityCase) -> Bool {
+        guard let armed = c.armedForces, let track = catalogue.awards[kind]?.track else { return false }
+        return track == (armed ? .civil : .armed)
+    }
+
+    func defaultPlans(_ c: EligibilityCase, _ regime: Regime) -> [Plan] {
+        let all = plans[regime.id]?[c.subjectType] ?? []
+        guard let armed = c.armedForces else { return all }
+        let skip: AwardTrack = armed ? .civil : .armed
+        return all.filter { catalogue.awards[$0.code]?.track != skip }
     }
 
     public func evaluate(_ c: EligibilityCase, explain: Bool = true) throws -> EligibilityReport {
@@ -129,7 +142,7 @@ public struct EligibilityEvaluator: Sendable {
         let facts = Facts(c, explain: false)
         let quick = Quick(evaluator: self, facts: facts, regime: regime)
         if c.candidates.isEmpty {
-            return (plans[regime.id]?[c.subjectType] ?? []).map { ($0.code, quick.verdict($0)) }
+            return defaultPlans(c, regime).map { ($0.code, quick.verdict($0)) }
         }
         return c.candidates.map { code in (code, plan(code, regime: regime, subject: c.subjectType).map(quick.verdict) ?? .needsData) }
     }
@@ -320,6 +333,7 @@ struct Quick {
             guard let led = c.ledBloc else { return .unknown }
             return led.contains(y) ? .met : .notMet
         case .eligibleFor(let kind):
+            if evaluator.offTrack(kind, c) { return .notMet }
             guard nesting < 4, let plan = evaluator.plan(kind, regime: regime, subject: c.subjectType) else { return .unknown }
             return eval(plan.root.condition, award: kind, nesting: nesting + 1)
         }
@@ -471,8 +485,8 @@ struct Run {
             let consumes = tri == .met ? Set(usable.prefix(times).map(\.id)) : []
             guard explain else { return (tri, "", "", consumes) }
             var parts: [String] = []
-            parts.append(usable.isEmpty ? "Không có sáng kiến dùng được" : "Dùng được: " + usable.map { "\($0.id) (\($0.year), \($0.scope.label))" }.joined(separator: "; "))
-            if !used.isEmpty { parts.append("đã dùng cho khen thưởng khác, không tính lại: " + used.map { "\($0.id) → \($0.usedBy ?? "")" }.joined(separator: "; ")) }
+            parts.append(usable.isEmpty ? "Không có sáng kiến dùng được" : "Dùng được: " + usable.map { "\($0.label) (\($0.year), \($0.scope.label))" }.joined(separator: "; "))
+            if !used.isEmpty { parts.append("đã dùng cho khen thưởng khác, không tính lại: " + used.map { "\($0.label) → \($0.usedBy ?? "")" }.joined(separator: "; ")) }
             let span = within == 1 ? "năm \(y)" : "\(y - within + 1)–\(y)"
             return (tri, "Ít nhất \(times) sáng kiến \(scope.label) trở lên được công nhận trong \(span), chưa dùng để xét khen thưởng khác",
                     parts.joined(separator: "; "), consumes)
@@ -533,6 +547,9 @@ struct Run {
 
         case .eligibleFor(let kind):
             let text = explain ? "Đạt tiêu chuẩn “\(name(kind))” năm \(y)" : ""
+            if evaluator.offTrack(kind, c) {
+                return (.notMet, text, c.armedForces == true ? "Không áp dụng cho đơn vị lực lượng vũ trang" : "Chỉ áp dụng cho lực lượng vũ trang", [])
+            }
             guard nesting < 4 else { return (.unknown, text, "Quy tắc lồng nhau quá sâu", []) }
             let inner = evaluator.evaluate(award: kind, facts: facts, regime: regime, explain: explain, depth: nesting + 1)
             if inner.usesUnconfirmedRule { unconfirmed = true }

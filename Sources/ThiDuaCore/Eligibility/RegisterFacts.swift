@@ -100,9 +100,12 @@ public struct InitiativeFact: Sendable, Hashable {
     public var scope: InitiativeScope
     /// The award that consumed it, as "CODE:YEAR", or nil.
     public var usedBy: String?
-    public init(id: String, year: Int, scope: InitiativeScope, usedBy: String? = nil) {
-        self.id = id; self.year = year; self.scope = scope; self.usedBy = usedBy
+    public var title: String?
+    public init(id: String, year: Int, scope: InitiativeScope, usedBy: String? = nil, title: String? = nil) {
+        self.id = id; self.year = year; self.scope = scope; self.usedBy = usedBy; self.title = title
     }
+    /// How explanations name it: “title” [id] or the id alone.
+    public var label: String { title.map { "“\($0)”" } ?? id }
 }
 
 /// A disciplinary measure over a period; achievements count again only after it ends.
@@ -142,6 +145,8 @@ public struct EligibilityCase: Sendable {
     public var subjectType: SubjectType
     public var name: String
     public var gender: Gender?
+    /// Armed forces (CSTT, ĐVTT, ĐVQT) or civil (LĐTT, TTLĐTT, TTLĐXS) titles by default; nil: both.
+    public var armedForces: Bool?
     public var ratings: [Int: TaskRating]
     public var awards: [AwardFact]
     public var initiatives: [InitiativeFact]

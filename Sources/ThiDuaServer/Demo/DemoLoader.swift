@@ -103,6 +103,7 @@ enum DemoLoader {
                 try await by.create(on: db)
                 try await audit.record("bloc_year", by.id, "set_leadership", old: Optional<LeadershipSnapshot>.none, new: LeadershipSnapshot(by))
             }
+            try await DemoRegister.load(on: db, units: ids, audit: audit)
             var names: [String] = []
             var checked: [String: Bool] = [:]
             for a in accounts() {

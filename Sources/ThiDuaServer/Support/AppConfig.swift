@@ -26,6 +26,8 @@ public struct AppConfig: Sendable {
     public var tokenLifetime: TimeInterval
     /// Set the session cookie's Secure flag (behind HTTPS).
     public var secureCookies: Bool
+    /// `THIDUA_CATALOG`: extra catalogue files (comma-separated) of the province or ministry.
+    public var catalogueFiles: [String] = []
 
     public init(database: DatabaseChoice, bcryptCost: Int = 12, demoPassword: String? = nil,
                 tokenLifetime: TimeInterval = 30 * 24 * 3600, secureCookies: Bool = false) {
@@ -46,7 +48,9 @@ public struct AppConfig: Sendable {
         }
         let demo = env["THIDUA_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         let lifetimeDays = env["THIDUA_TOKEN_DAYS"].flatMap(Double.init) ?? 30
-        return AppConfig(database: database, demoPassword: demo, tokenLifetime: lifetimeDays * 24 * 3600,
-                         secureCookies: env["THIDUA_SECURE_COOKIES"] == "1")
+        var config = AppConfig(database: database, demoPassword: demo, tokenLifetime: lifetimeDays * 24 * 3600,
+                               secureCookies: env["THIDUA_SECURE_COOKIES"] == "1")
+        config.catalogueFiles = (env["THIDUA_CATALOG"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return config
     }
 }

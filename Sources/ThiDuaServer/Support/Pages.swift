@@ -33,11 +33,14 @@ enum Pages {
     static func nav(for principal: Principal?, path: String) -> [NavItem] {
         guard let p = principal else { return [] }
         var items: [(String, String)] = [("/", "Tổng quan"), ("/blocs", "Khối thi đua"), ("/units", "Đơn vị")]
+        if !p.roles.isDisjoint(with: [.office, .council, .unitOfficer, .unitHead, .blocLead]) {
+            items += [("/register", "Sổ khen thưởng"), ("/register/report", "Xét khen thưởng")]
+        }
         if p.isOffice {
             items += [("/years", "Năm thi đua"), ("/users", "Tài khoản"), ("/audit", "Nhật ký")]
         }
         return items.map { href, label in
-            NavItem(href: href, label: label, active: href == "/" ? path == "/" : path.hasPrefix(href))
+            NavItem(href: href, label: label, active: href == "/" ? path == "/" : href == "/register" ? path.hasPrefix("/register") && !path.hasPrefix("/register/report") : path.hasPrefix(href))
         }
     }
 

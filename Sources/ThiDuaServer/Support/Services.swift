@@ -1,4 +1,5 @@
 import Foundation
+import ThiDuaCore
 import NIOConcurrencyHelpers
 import Vapor
 
@@ -43,6 +44,8 @@ public final class CapturingConsole: OperatorConsole, @unchecked Sendable {
 }
 
 struct AppConfigKey: StorageKey { typealias Value = AppConfig }
+struct CatalogueKey: StorageKey { typealias Value = Catalogue }
+struct EvaluatorKey: StorageKey { typealias Value = EligibilityEvaluator }
 struct AppClockKey: StorageKey { typealias Value = any AppClock }
 struct OperatorConsoleKey: StorageKey { typealias Value = any OperatorConsole }
 
@@ -51,6 +54,16 @@ extension Application {
         get { storage[AppConfigKey.self]! }
         set { storage[AppConfigKey.self] = newValue }
     }
+    /// The award catalogue in force: the shipped one plus the files named in `THIDUA_CATALOG`.
+    public var catalogue: Catalogue {
+        get { storage[CatalogueKey.self]! }
+        set {
+            storage[CatalogueKey.self] = newValue
+            storage[EvaluatorKey.self] = EligibilityEvaluator(catalogue: newValue)
+        }
+    }
+    public var evaluator: EligibilityEvaluator { storage[EvaluatorKey.self]! }
+
     public var clock: any AppClock {
         get { storage[AppClockKey.self] ?? SystemClock() }
         set { storage[AppClockKey.self] = newValue }

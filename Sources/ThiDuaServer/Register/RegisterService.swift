@@ -1,0 +1,385 @@
+import Fluent
+import Foundation
+import ThiDuaCore
+import Vapor
+
+/// The award register: reading a subject's history as an `EligibilityCase`, validated and audited writes,
+/// and scope checks. Shared by pages, API and the CLI.
+enum RegisterService {
+    // MARK: Scope
+
+    /// Units whose register a bloc lead may read: the members of the blocs they lead, in those years.
+    static func blocUnits(of p: Principal, on db: any Database) async throws -> Set<UUID> {
+        var out = Set<UUID>()
+        for g in p.grants where g.role == .blocLead {
+            guard let b = g.blocID, let y = g.year else { continue }
+            out.formUnion(try await Membership.query(on: db).filter(\.$blocID == b).filter(\.$year == y).all().map(\.unitID))
+        }
+        return out
+    }
+
+    static func requireView(_ unitID: UUID, req: Request) async throws {
+        let p = try req.requirePrincipal()
+        if p.isOffice || p.has(.council) { return }
+        guard p.canViewRegister(of: unitID, blocUnits: try await blocUnits(of: p, on: req.db)) else {
+            throw DomainError.forbidden("Bạn chỉ xem được sổ khen thưởng của đơn vị mình (hoặc của khối mình phụ trách).")
+        }
+    }
+
+    static func requireEdit(_ unitID: UUID, req: Request) async throws {
+        let name = try await Unit.find(unitID, on: req.db)?.officialName
+        try req.requirePrincipal().requireUnit(unitID, unitName: name)
+    }
+
+    // MARK: Subjects
+
+    static func person(_ req: Request) async throws -> Person {
+        guard let id = req.parameters.get("personID", as: UUID.self), let p = try await Person.find(id, on: req.db) else {
+            throw DomainError.notFound("Không tìm thấy người này trong sổ khen thưởng.")
+        }
+        return p
+    }
+
+    /// The subject addressed by the route (`/people/:personID` or `/units/:unitID`) and the unit it belongs to.
+    static func subject(_ req: Request, kind: SubjectType) async throws -> (RegisterSubject, unitID: UUID, name: String) {
+        if kind == .individual {
+            let p = try await person(req)
+            return (.person(p.id!), p.unitID, p.fullName)
+        }
+        let u = try await OrganisationService.unit(req)
+        return (.unit(u.id!), u.id!, u.officialName)
+    }
+
+    // MARK: Reading
+
+    static func currentYear(_ req: Request) -> Int {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = VietnameseFormat.timeZone
+        return cal.component(.year, from: req.now)
+    }
+
+    static func today(_ req: Request) -> Day {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = VietnameseFormat.timeZone
+        let p = cal.dateComponents([.year, .month, .day], from: req.now)
+        return Day(p.year!, p.month!, p.day!)
+    }
+
+    /// The history of a subject as the evaluator sees it.
+    static func loadCase(_ subject: RegisterSubject, type: SubjectType, name: String, gender: Gender?, evaluationYear: Int, asOf: Day,
+                         on db: any Database) async throws -> EligibilityCase {
+        let key = subject.key
+        let ratings = try await RatingRecord.query(on: db).filter(\.$subjectKey == key).all()
+        let awards = try await AwardRecordModel.query(on: db).filter(\.$subjectKey == key).all()
+        let initiatives = try await InitiativeRecord.query(on: db).filter(\.$subjectKey == key).all()
+        let restrictions = try await RestrictionRecord.query(on: db).filter(\.$subjectKey == key).all()
+        var c = EligibilityCase(evaluationYear: evaluationYear, asOf: asOf, subjectType: type, name: name, gender: gender)
+        let unitID: UUID? = switch subject {
+        case .unit(let u): u
+        case .person(let p): try await Person.find(p, on: db)?.unitID
+        }
+        if let unitID, let unit = try await Unit.find(unitID, on: db) { c.armedForces = unit.unitKind == .armedForces }
+        for r in ratings { if let v = TaskRating(rawValue: r.rating) { c.ratings[r.year] = v } }
+        c.awards = awards.map {
+            AwardFact(kind: $0.kind, year: $0.year, type: AwardType(rawValue: $0.awardType) ?? .merit, decision: $0.decision,
+                      date: $0.decidedOn.flatMap(Day.init(iso:)), issuer: $0.issuer, revoked: $0.revoked)
+        }
+        c.initiatives = initiatives.map {
+            InitiativeFact(id: $0.id!.uuidString, year: $0.year, scope: InitiativeScope(rawValue: $0.scope) ?? .grassroots, usedBy: $0.usedBy, title: $0.title)
+        }
+        for r in restrictions {
+            guard let from = Day(iso: r.startsOn) else { continue }
+            let to = r.endsOn.flatMap(Day.init(iso:))
+            if r.kind == "discipline" { c.disciplines.append(DisciplineFact(from: from, to: to, form: r.detail)) }
+            else { c.freezes.append(FreezeFact(from: from, to: to, reason: r.detail)) }
+        }
+        if case .unit(let unitID) = subject {
+            let years = try await UnitYearRecord.query(on: db).filter(\.$unitID == unitID).all()
+            for y in years {
+                c.memberStats[y.year] = MemberStats(year: y.year, members: y.members, completed: y.completed, LDTT: y.ldtt, CSTDCS: y.cstdcs, disciplined: y.disciplined)
+            }
+            c.ledBloc = Set(years.filter(\.ledBloc).map(\.year))
+        }
+        return c
+    }
+
+    /// The default date of consideration for an evaluation year: 31/01 of the next year, or today if that is later than today.
+    static func defaultAsOf(for year: Int, today: Day) -> Day {
+        let usual = Day(year + 1, 1, 31)
+        return usual < today ? usual : today
+    }
+
+    // MARK: Writing (validated, audited)
+
+    struct PersonInput: Content, Sendable {
+        var fullName: String?
+        var gender: String?
+        var birthYear: Int?
+        var unitID: String?
+        var position: String?
+    }
+
+    static func createPerson(_ input: PersonInput, req: Request) async throws -> Person {
+        let name = try Validate.name(input.fullName, field: "fullName", label: "Họ và tên", maxLength: 120)
+        guard let unitID = try parseUUID(input.unitID, field: "unitID", label: "Đơn vị"), try await Unit.find(unitID, on: req.db) != nil else {
+            throw DomainError.invalid("Hãy chọn đơn vị của người này.", field: "unitID")
+        }
+        try await requireEdit(unitID, req: req)
+        let gender = try gender(input.gender)
+        let now = currentYear(req)
+        if let b = input.birthYear, !(1930...(now - 15)).contains(b) {
+            throw DomainError.invalid("Năm sinh phải từ 1930 đến \(now - 15).", field: "birthYear")
+        }
+        let p = Person(fullName: name, gender: gender?.rawValue, birthYear: input.birthYear, unitID: unitID,
+                       position: try Validate.optional(input.position, field: "position", label: "Chức vụ", maxLength: 120))
+        try await req.audited { db, audit in
+            try await p.create(on: db)
+            try await audit.created("person", p.id, PersonSnapshot(p))
+        }
+        return p
+    }
+
+    static func gender(_ raw: String?) throws -> Gender? {
+        guard let raw, !raw.isEmpty else { return nil }
+        guard let g = Gender(rawValue: raw) else { throw DomainError.invalid("Giới tính phải là nữ (female) hoặc nam (male).", field: "gender") }
+        return g
+    }
+
+    /// One fact to add, as typed in a form or sent to the API. Which fields matter depends on the kind.
+    struct FactInput: Content, Sendable {
+        var year: Int?
+        var rating: String?
+        var kind: String?
+        var type: String?
+        var decision: String?
+        var date: String?
+        var issuer: String?
+        var revoked: Bool?
+        var title: String?
+        var scope: String?
+        var recognisedBy: String?
+        var usedBy: String?
+        var from: String?
+        var to: String?
+        var form: String?
+        var reason: String?
+        var members: Int?
+        var completed: Int?
+        var ldtt: Int?
+        var cstdcs: Int?
+        var disciplined: Int?
+        var ledBloc: Bool?
+    }
+
+    static let factKinds = ["ratings", "awards", "initiatives", "disciplines", "freezes", "years"]
+
+    static func day(_ raw: String?, field: String, label: String, required: Bool, notAfter: Day) throws -> Day? {
+        let t = (raw ?? "").trimmingCharacters(in: .whitespaces)
+        if t.isEmpty {
+            if required { throw DomainError.invalid("\(label): hãy nhập ngày (dd/MM/yyyy).", field: field) }
+            return nil
+        }
+        var d = Day(iso: t)
+        if d == nil {
+            let p = t.split(separator: "/")
+            if p.count == 3, let dd = Int(p[0]), let mm = Int(p[1]), let yy = Int(p[2]) {
+                d = Day(iso: String(format: "%04d-%02d-%02d", yy, mm, dd))
+            }
+        }
+        guard let d else { throw DomainError.invalid("\(label): ngày không hợp lệ, hãy nhập dạng dd/MM/yyyy.", field: field) }
+        if d > notAfter { throw DomainError.invalid("\(label): ngày \(d.vietnamese) ở tương lai.", field: field) }
+        return d
+    }
+
+    static func year(_ value: Int?, req: Request) throws -> Int {
+        let now = currentYear(req)
+        guard let y = value, (1945...now).contains(y) else {
+            throw DomainError.invalid("Năm phải từ 1945 đến \(now) (không nhận năm ở tương lai).", field: "year")
+        }
+        return y
+    }
+
+    /// Adds a fact of `kind` for the subject; returns a short description for the flash message.
+    static func addFact(_ kind: String, _ input: FactInput, subject: RegisterSubject, type: SubjectType, req: Request) async throws -> String {
+        let catalogue = req.application.catalogue
+        let today = today(req)
+        switch kind {
+        case "ratings":
+            let y = try year(input.year, req: req)
+            guard let r = TaskRating(rawValue: input.rating ?? "") else { throw DomainError.invalid("Hãy chọn xếp loại (HTXSNV, HTTNV, HTNV, KHTNV).", field: "rating") }
+            let existing = try await RatingRecord.query(on: req.db).filter(\.$subjectKey == subject.key).filter(\.$year == y).first()
+            try await req.audited { db, audit in
+                if let existing {
+                    let old = RatingSnapshot(year: existing.year, rating: existing.rating)
+                    existing.rating = r.rawValue
+                    try await existing.save(on: db)
+                    try await audit.record("rating", existing.id, "update", old: old, new: RatingSnapshot(year: y, rating: r.rawValue))
+                } else {
+                    let rec = RatingRecord(subject, year: y, rating: r)
+                    try await rec.create(on: db)
+                    try await audit.created("rating", rec.id, RatingSnapshot(year: y, rating: r.rawValue))
+                }
+            }
+            return "xếp loại năm \(y): \(r.label)"
+        case "awards":
+            let y = try year(input.year, req: req)
+            guard let code = input.kind, let award = catalogue.awards[code] else { throw DomainError.invalid("Mã danh hiệu/hình thức không có trong danh mục.", field: "kind") }
+            guard award.subjects.contains(type) else { throw DomainError.invalid("“\(award.name)” không xét cho \(type.label).", field: "kind") }
+            let t = AwardType(rawValue: input.type ?? "merit")
+            guard let t else { throw DomainError.invalid("Loại khen thưởng không hợp lệ.", field: "type") }
+            let date = try day(input.date, field: "date", label: "Ngày quyết định", required: false, notAfter: today)
+            if let date, date.year < y { throw DomainError.invalid("Quyết định không thể ký trước năm đạt thành tích \(y).", field: "date") }
+            let rec = AwardRecordModel()
+            rec.subjectKey = subject.key; rec.personID = subject.personID; rec.unitID = subject.unitID
+            rec.kind = code; rec.year = y; rec.awardType = t.rawValue
+            rec.decision = try Validate.optional(input.decision, field: "decision", label: "Số quyết định", maxLength: 80)
+            rec.decidedOn = date?.description
+            rec.issuer = try Validate.optional(input.issuer, field: "issuer", label: "Cấp quyết định", maxLength: 160)
+            rec.revoked = input.revoked ?? false
+            try await req.audited { db, audit in
+                try await rec.create(on: db)
+                try await audit.created("award_record", rec.id, AwardSnapshot(rec))
+            }
+            return "\(award.name) năm \(y)"
+        case "initiatives":
+            let y = try year(input.year, req: req)
+            let title = try Validate.name(input.title, field: "title", label: "Tên sáng kiến", maxLength: 300)
+            guard let scope = InitiativeScope(rawValue: input.scope ?? "") else { throw DomainError.invalid("Hãy chọn phạm vi công nhận.", field: "scope") }
+            let usedBy = try usedBy(input.usedBy, initiativeYear: y, catalogue: catalogue)
+            let rec = InitiativeRecord()
+            rec.subjectKey = subject.key; rec.personID = subject.personID; rec.unitID = subject.unitID
+            rec.title = title; rec.year = y; rec.scope = scope.rawValue; rec.usedBy = usedBy
+            rec.recognisedBy = try Validate.optional(input.recognisedBy, field: "recognisedBy", label: "Cơ quan công nhận", maxLength: 160)
+            rec.recognisedOn = try day(input.date, field: "date", label: "Ngày công nhận", required: false, notAfter: today)?.description
+            try await req.audited { db, audit in
+                try await rec.create(on: db)
+                try await audit.created("initiative", rec.id, InitiativeSnapshot(rec))
+            }
+            return "sáng kiến “\(title)”"
+        case "disciplines", "freezes":
+            let isDiscipline = kind == "disciplines"
+            let from = try day(input.from, field: "from", label: "Từ ngày", required: true, notAfter: today)!
+            let to = try day(input.to, field: "to", label: "Đến ngày", required: false, notAfter: Day(9999, 12, 31))
+            if let to, to < from { throw DomainError.invalid("Ngày kết thúc trước ngày bắt đầu.", field: "to") }
+            let detail = try Validate.name(isDiscipline ? input.form : input.reason, field: isDiscipline ? "form" : "reason",
+                                           label: isDiscipline ? "Hình thức kỷ luật" : "Lý do", maxLength: 300)
+            if isDiscipline {
+                let others = try await RestrictionRecord.query(on: req.db).filter(\.$subjectKey == subject.key).filter(\.$kind == "discipline").all()
+                for o in others {
+                    guard let oFrom = Day(iso: o.startsOn) else { continue }
+                    let oTo = o.endsOn.flatMap(Day.init(iso:))
+                    let overlaps = from <= (oTo ?? Day(9999, 12, 31)) && oFrom <= (to ?? Day(9999, 12, 31))
+                    if overlaps { throw DomainError.conflict("Thời gian kỷ luật chồng lên kỷ luật “\(o.detail)” từ \(oFrom.vietnamese).") }
+                }
+            }
+            let rec = RestrictionRecord()
+            rec.subjectKey = subject.key; rec.personID = subject.personID; rec.unitID = subject.unitID
+            rec.kind = isDiscipline ? "discipline" : "freeze"; rec.startsOn = from.description; rec.endsOn = to?.description; rec.detail = detail
+            try await req.audited { db, audit in
+                try await rec.create(on: db)
+                try await audit.created(isDiscipline ? "discipline" : "freeze", rec.id, RestrictionSnapshot(rec))
+            }
+            return isDiscipline ? "kỷ luật “\(detail)”" : "thời gian bị xem xét: \(detail)"
+        case "years":
+            guard case .unit(let unitID) = subject else { throw DomainError.invalid("Số liệu thành viên chỉ dùng cho tập thể.") }
+            let y = try year(input.year, req: req)
+            guard let members = input.members, members > 0 else { throw DomainError.invalid("Số thành viên phải lớn hơn 0.", field: "members") }
+            for (v, f, l) in [(input.completed, "completed", "Số hoàn thành nhiệm vụ"), (input.ldtt, "ldtt", "Số LĐTT/CSTT"), (input.cstdcs, "cstdcs", "Số CSTĐCS"), (input.disciplined, "disciplined", "Số bị kỷ luật")] {
+                if let v, v < 0 || v > members { throw DomainError.invalid("\(l) phải từ 0 đến \(members).", field: f) }
+                if v == nil && f != "disciplined" { throw DomainError.invalid("\(l): hãy nhập số.", field: f) }
+            }
+            if input.cstdcs! > input.ldtt! { throw DomainError.invalid("Số CSTĐCS không thể lớn hơn số LĐTT/CSTT.", field: "cstdcs") }
+            let rec = try await UnitYearRecord.query(on: req.db).filter(\.$unitID == unitID).filter(\.$year == y).first() ?? UnitYearRecord()
+            let old = rec.id == nil ? nil : UnitYearSnapshot(rec)
+            rec.unitID = unitID; rec.year = y; rec.members = members; rec.completed = input.completed!; rec.ldtt = input.ldtt!
+            rec.cstdcs = input.cstdcs!; rec.disciplined = input.disciplined; rec.ledBloc = input.ledBloc ?? false
+            try await req.audited { db, audit in
+                try await rec.save(on: db)
+                try await audit.record("unit_year", rec.id, old == nil ? "create" : "update", old: old, new: UnitYearSnapshot(rec))
+            }
+            return "số liệu thành viên năm \(y)"
+        default:
+            throw DomainError.notFound()
+        }
+    }
+
+    static func usedBy(_ raw: String?, initiativeYear: Int, catalogue: Catalogue) throws -> String? {
+        let t = (raw ?? "").trimmingCharacters(in: .whitespaces)
+        if t.isEmpty { return nil }
+        let p = t.split(separator: ":")
+        guard p.count == 2, catalogue.awards[String(p[0])] != nil, let y = Int(p[1]) else {
+            throw DomainError.invalid("“Đã dùng cho” phải có dạng MÃ:NĂM, ví dụ CSTDCS:2023.", field: "usedBy")
+        }
+        if y < initiativeYear { throw DomainError.invalid("Sáng kiến năm \(initiativeYear) không thể dùng cho khen thưởng năm \(y).", field: "usedBy") }
+        return "\(p[0]):\(y)"
+    }
+
+    /// Marks an initiative as consumed by an award; an initiative already consumed by another award is refused.
+    static func consumeInitiative(_ id: UUID?, subject: RegisterSubject, usedBy raw: String?, req: Request) async throws {
+        guard let id, let rec = try await InitiativeRecord.find(id, on: req.db), rec.subjectKey == subject.key else {
+            throw DomainError.notFound("Không tìm thấy sáng kiến.")
+        }
+        let usedBy = try usedBy(raw, initiativeYear: rec.year, catalogue: req.application.catalogue)
+        if let current = rec.usedBy, current != usedBy {
+            throw DomainError.conflict("Sáng kiến “\(rec.title)” đã được dùng để xét \(current); một sáng kiến không được dùng cho hai lần khen thưởng.")
+        }
+        let old = InitiativeSnapshot(rec)
+        rec.usedBy = usedBy
+        try await req.audited { db, audit in
+            try await rec.save(on: db)
+            try await audit.record("initiative", rec.id, "consume", old: old, new: InitiativeSnapshot(rec))
+        }
+    }
+
+    /// Removes one fact of the subject (audited).
+    static func deleteFact(_ kind: String, id: UUID?, subject: RegisterSubject, req: Request) async throws {
+        guard let id else { throw DomainError.notFound() }
+        let key = subject.key
+        func gone() -> DomainError { DomainError.notFound("Không tìm thấy mục cần xóa.") }
+        switch kind {
+        case "ratings":
+            guard let r = try await RatingRecord.find(id, on: req.db), r.subjectKey == key else { throw gone() }
+            try await req.audited { db, audit in try await r.delete(on: db); try await audit.deleted("rating", id, RatingSnapshot(year: r.year, rating: r.rating)) }
+        case "awards":
+            guard let r = try await AwardRecordModel.find(id, on: req.db), r.subjectKey == key else { throw gone() }
+            try await req.audited { db, audit in try await r.delete(on: db); try await audit.deleted("award_record", id, AwardSnapshot(r)) }
+        case "initiatives":
+            guard let r = try await InitiativeRecord.find(id, on: req.db), r.subjectKey == key else { throw gone() }
+            try await req.audited { db, audit in try await r.delete(on: db); try await audit.deleted("initiative", id, InitiativeSnapshot(r)) }
+        case "disciplines", "freezes":
+            guard let r = try await RestrictionRecord.find(id, on: req.db), r.subjectKey == key, (r.kind == "discipline") == (kind == "disciplines") else { throw gone() }
+            try await req.audited { db, audit in try await r.delete(on: db); try await audit.deleted(r.kind, id, RestrictionSnapshot(r)) }
+        case "years":
+            guard let r = try await UnitYearRecord.find(id, on: req.db), subject.unitID == r.unitID else { throw gone() }
+            try await req.audited { db, audit in try await r.delete(on: db); try await audit.deleted("unit_year", id, UnitYearSnapshot(r)) }
+        default:
+            throw gone()
+        }
+    }
+}
+
+struct PersonSnapshot: Codable, Sendable {
+    var fullName: String, gender: String?, birthYear: Int?, unitID: UUID, position: String?
+    init(_ p: Person) { fullName = p.fullName; gender = p.gender; birthYear = p.birthYear; unitID = p.unitID; position = p.position }
+}
+struct RatingSnapshot: Codable, Sendable { var year: Int; var rating: String }
+struct AwardSnapshot: Codable, Sendable {
+    var subject: String, kind: String, year: Int, type: String, decision: String?, date: String?, issuer: String?, revoked: Bool
+    init(_ a: AwardRecordModel) {
+        subject = a.subjectKey; kind = a.kind; year = a.year; type = a.awardType; decision = a.decision; date = a.decidedOn; issuer = a.issuer; revoked = a.revoked
+    }
+}
+struct InitiativeSnapshot: Codable, Sendable {
+    var subject: String, title: String, year: Int, scope: String, usedBy: String?
+    init(_ i: InitiativeRecord) { subject = i.subjectKey; title = i.title; year = i.year; scope = i.scope; usedBy = i.usedBy }
+}
+struct RestrictionSnapshot: Codable, Sendable {
+    var subject: String, kind: String, from: String, to: String?, detail: String
+    init(_ r: RestrictionRecord) { subject = r.subjectKey; kind = r.kind; from = r.startsOn; to = r.endsOn; detail = r.detail }
+}
+struct UnitYearSnapshot: Codable, Sendable {
+    var unitID: UUID, year: Int, members: Int, completed: Int, ldtt: Int, cstdcs: Int, disciplined: Int?, ledBloc: Bool
+    init(_ r: UnitYearRecord) {
+        unitID = r.unitID; year = r.year; members = r.members; completed = r.completed; ldtt = r.ldtt; cstdcs = r.cstdcs; disciplined = r.disciplined; ledBloc = r.ledBloc
+    }
+}
