@@ -3,8 +3,10 @@
 Started by .ci/run against `thidua serve --demo`. Saves a screenshot of every step to E2E_SCREENSHOTS, so
 that a failing step can be looked at. Prints '<N> passed, <M> failed' and exits non-zero on any failure.
 """
+import io
 import os
 import shutil
+import urllib.request
 import sys
 import traceback
 
@@ -99,6 +101,27 @@ def main():
         box.send_keys("to an\n")
         until(lambda: h1() == "Tìm kiếm" and "Tòa án nhân dân tỉnh Nghệ An" in d.page_source, "search results")
 
+    def register_verdicts():
+        d.find_element(By.LINK_TEXT, "Sổ khen thưởng").click()
+        until(lambda: h1() == "Sổ khen thưởng", "the register")
+        d.find_element(By.LINK_TEXT, "Nguyễn Văn Hùng").click()
+        until(lambda: h1() == "Nguyễn Văn Hùng", "a person's page")
+        text = d.find_element(By.CSS_SELECTOR, "section.eligibility").text
+        assert "Chiến sĩ thi đua cấp bộ, ngành, tỉnh" in text, text[:400]
+        assert "Luật TĐKT 2003 (sửa đổi 2013), Điều 22" in d.page_source
+
+    def report_xlsx():
+        import openpyxl
+        d.get(BASE + "/register/report?year=2018")
+        until(lambda: h1().startswith("Đủ điều kiện khen thưởng năm 2018"), "the report")
+        href = d.find_element(By.ID, "xlsx").get_attribute("href")
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in d.get_cookies())
+        data = urllib.request.urlopen(urllib.request.Request(href, headers={"Cookie": cookie})).read()
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+        assert any("Nguyễn Văn Hùng" in c for c in cells), cells[:20]
+        assert sheet["A3"].value == "STT", sheet["A3"].value
+
     def logout():
         d.find_element(By.ID, "logout").click()
         until(lambda: "/login" in d.current_url, "the login page after logout")
@@ -111,6 +134,8 @@ def main():
         step("login as office", login)
         step("bloc shows nine agencies", bloc_page)
         step("diacritic-insensitive search", search)
+        step("register verdicts with citations", register_verdicts)
+        step("eligibility report as xlsx", report_xlsx)
         step("logout", logout)
     finally:
         d.quit()
