@@ -36,6 +36,9 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.migrations.add(CreateAudit())
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(CreateRegister())
+    app.migrations.add(CreateCovenants())
+    app.migrations.add(CreateDeadlines())
+    app.migrations.add(CreateRegistrations())
 
     // Sessions live in the database so that several instances behind one load balancer share them.
     app.sessions.use(.fluent)
@@ -93,4 +96,6 @@ func routes(_ app: Application) throws {
     OrganisationController().register(pages: app, api: api)
     AuditController().register(pages: app, api: api)
     RegisterController().register(pages: app, api: api)
+    CovenantController().register(pages: app, api: api)
+    RegistrationController().register(pages: app, api: api)
 }

@@ -128,6 +128,7 @@ enum DemoLoader {
                 }
                 names.append("\(a.username.padding(toLength: 22, withPad: " ", startingAt: 0)) \(grant.role.label)")
             }
+            try await DemoCovenant.load(on: db, units: ids, blocID: blocID, audit: audit)
             return names
         }
         app.operatorConsole.announce("""

@@ -28,6 +28,8 @@ public struct AppConfig: Sendable {
     public var secureCookies: Bool
     /// `THIDUA_CATALOG`: extra catalogue files (comma-separated) of the province or ministry.
     public var catalogueFiles: [String] = []
+    /// `THIDUA_PROVINCE`: the place name on documents' date line ("Nghệ An, ngày …").
+    public var province: String = "Nghệ An"
 
     public init(database: DatabaseChoice, bcryptCost: Int = 12, demoPassword: String? = nil,
                 tokenLifetime: TimeInterval = 30 * 24 * 3600, secureCookies: Bool = false) {
@@ -50,6 +52,7 @@ public struct AppConfig: Sendable {
         let lifetimeDays = env["THIDUA_TOKEN_DAYS"].flatMap(Double.init) ?? 30
         var config = AppConfig(database: database, demoPassword: demo, tokenLifetime: lifetimeDays * 24 * 3600,
                                secureCookies: env["THIDUA_SECURE_COOKIES"] == "1")
+        if let p = env["THIDUA_PROVINCE"], !p.isEmpty { config.province = p }
         config.catalogueFiles = (env["THIDUA_CATALOG"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return config
     }
