@@ -48,16 +48,21 @@ public struct CovenantDocument: Sendable {
         typealias W = WordML
         var body = ""
         // Header: agency block (left ≈ 6.5 cm) and Quốc hiệu / Tiêu ngữ (right ≈ 9.7 cm); date line under the right column.
+        // Lines: 1/3 of the agency name's width; as long as the motto; 1/3 of the gist.
         let left = W.text(Self.upper(parentAgency), size: 12, align: .center, after: 0)
-            + W.text(Self.upper(blocName), bold: true, size: 12, align: .center, after: 0, borderBelow: true, indent: 1100)
+            + W.text(Self.upper(blocName), bold: true, size: 12, align: .center, after: 0)
+            + W.rule(width: 1200, within: 3700 - 160)
         let right = W.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold: true, size: 12, align: .center, after: 0)
-            + W.text("Độc lập - Tự do - Hạnh phúc", bold: true, size: 13, align: .center, after: 0, borderBelow: true, indent: 1000)
+            + W.text("Độc lập - Tự do - Hạnh phúc", bold: true, size: 13, align: .center, after: 0)
+            + W.rule(width: 3350, within: 5650 - 160)
         let date = W.text(Self.dateLine(place: content.place, content.signingDate), italic: true, size: 13, align: .center, after: 0)
         body += W.table(widths: [3700, 5650], rows: [[left, right], ["", date]], borders: false)
         body += W.text("", after: 6)
         if content.isDemo { body += W.text("(Văn bản minh họa – dữ liệu demo của ThiDua)", italic: true, size: 12, align: .center) }
         body += W.text("GIAO ƯỚC THI ĐUA", bold: true, size: 14, align: .center, after: 0, keepNext: true)
-        body += W.text(content.title, bold: true, size: 14, align: .center, after: 12, borderBelow: true, indent: 2400, keepNext: true)
+        body += W.text(content.title, bold: true, size: 14, align: .center, after: 0, keepNext: true)
+        body += W.rule(width: 2800, within: 9355)
+        body += W.text("", size: 6, after: 6)
         for (i, b) in content.bases.enumerated() {
             let text = b.hasPrefix("Căn cứ") ? b : "Căn cứ \(b)"
             body += W.text(text + (i == content.bases.count - 1 ? "." : ";"), italic: true, size: 14, firstLine: 720, after: 3)

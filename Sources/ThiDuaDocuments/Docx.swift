@@ -98,6 +98,15 @@ public enum WordML {
         return "<w:p><w:pPr>\(ppr)</w:pPr>\(runs.map(run).joined())</w:p>"
     }
 
+    /// The decree's short solid line under a heading: an empty paragraph whose bottom border is `width` twips long,
+    /// centred in a column (or text block) `within` twips wide.
+    public static func rule(width: Int, within: Int) -> String {
+        let side = max(0, (within - width) / 2)
+        return "<w:p><w:pPr><w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>"
+            + "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"120\" w:lineRule=\"exact\"/><w:ind w:left=\"\(side)\" w:right=\"\(side)\"/>"
+            + "<w:rPr><w:sz w:val=\"4\"/></w:rPr></w:pPr></w:p>"
+    }
+
     public static func text(_ s: String, bold: Bool = false, italic: Bool = false, size: Double = 14, align: Align = .both, firstLine: Int = 0,
                             after: Double = 6, borderBelow: Bool = false, indent: Int = 0, keepNext: Bool = false) -> String {
         paragraph([Run(s, bold: bold, italic: italic, size: size)], align: align, firstLine: firstLine, after: after, borderBelow: borderBelow,
