@@ -31,6 +31,11 @@ import Testing
         #expect(!VietnameseText.matches(query: "bien phong", in: "Công an tỉnh Nghệ An"))
     }
 
+    @Test("Form text splits into lines whatever the line ending")
+    func lines() {
+        #expect(VietnameseText.lines("một\r\nhai\nba\rbốn") == ["một", "hai", "ba", "bốn"])
+    }
+
     @Test("Clean returns NFC")
     func nfc() {
         let decomposed = "To\u{0300}a a\u{0301}n"

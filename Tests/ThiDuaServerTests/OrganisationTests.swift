@@ -137,7 +137,7 @@ import VaporTesting
             #expect(res.status == .forbidden)
             #expect(reason(res).contains("2019"))
             // The same through the page.
-            let b = Browser(app)
+            let b = try Browser(app)
             try await b.login("truongkhoi")
             try await b.get("/blocs/\(bloc.id!)?year=2019")
             let page = try await b.post("/blocs/\(bloc.id!)/years/2019/plan", ["plan": "x"])

@@ -9,7 +9,7 @@ import VaporTesting
     @Test("Every page renders in Vietnamese for the office")
     func officePages() async throws {
         try await withThiDua(demo: true) { app, _ in
-            let b = Browser(app)
+            let b = try Browser(app)
             try await b.login("vanphong")
             let bloc = try await Bloc.query(on: app.db).first()!.id!
             let unit = try await Unit.query(on: app.db).filter(\.$shortName == "TAND tỉnh").first()!.id!
@@ -36,12 +36,12 @@ import VaporTesting
     @Test("Each role sees its own dashboard and menu")
     func dashboards() async throws {
         try await withThiDua(demo: true) { app, _ in
-            let lead = Browser(app)
+            let lead = try Browser(app)
             try await lead.login("truongkhoi")
             let page = try await lead.get("/").body.string
             #expect(page.contains("Soạn kế hoạch thi đua năm 2018"))
             #expect(!page.contains("href=\"/users\""))
-            let officer = Browser(app)
+            let officer = try Browser(app)
             try await officer.login("canbo.congan")
             #expect(try await officer.get("/").body.string.contains("Khối của đơn vị"))
             #expect(try await officer.get("/users").status == .forbidden)
@@ -51,7 +51,7 @@ import VaporTesting
     @Test("Error pages are in Vietnamese; the API answers JSON")
     func errors() async throws {
         try await withThiDua(demo: true) { app, _ in
-            let b = Browser(app)
+            let b = try Browser(app)
             try await b.login("khach")
             var res = try await b.get("/khong-co-trang-nay")
             #expect(res.status == .notFound)
@@ -74,7 +74,7 @@ import VaporTesting
     @Test("Form errors come back on the form with the reason and the input kept")
     func formErrors() async throws {
         try await withThiDua(demo: true) { app, _ in
-            let b = Browser(app)
+            let b = try Browser(app)
             try await b.login("vanphong")
             try await b.get("/units/new")
             let res = try await b.post("/units", ["officialName": "", "shortName": "Giữ lại", "kind": "civil"])

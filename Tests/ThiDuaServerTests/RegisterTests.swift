@@ -104,7 +104,7 @@ import VaporTesting
             let frozen = try await api(app, .GET, "/api/v1/register/people/\(person.id)/eligibility?year=2024&asOf=20/01/2025", token: office).decoded(EligibilityReport.self)
             #expect(frozen.results.allSatisfy { $0.verdict == .ineligible })
             // The page shows the verdict and the citation.
-            let b = Browser(app)
+            let b = try Browser(app)
             try await b.login("vanphong")
             let page = try await b.get("/register/people/\(person.id)?year=2024&asOf=01/07/2024")
             #expect(page.status == .ok)
@@ -136,7 +136,7 @@ import VaporTesting
     @Test("Report of who is eligible for what: page, JSON and .xlsx; scoped to what the user may read")
     func report() async throws {
         try await withThiDua(demo: true) { app, _ in
-            let b = Browser(app)
+            let b = try Browser(app)
             try await b.login("vanphong")
             let page = try await b.get("/register/report?year=2018")
             #expect(page.status == .ok)
@@ -166,7 +166,7 @@ import VaporTesting
     @Test("Unit page and register list render; the unit officer sees only their unit's people")
     func pages() async throws {
         try await withThiDua(demo: true) { app, _ in
-            let b = Browser(app)
+            let b = try Browser(app)
             try await b.login("canbo.congan")
             let list = try await b.get("/register")
             #expect(list.status == .ok)

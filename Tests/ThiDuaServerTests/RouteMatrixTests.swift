@@ -162,11 +162,11 @@ import VaporTesting
             var browsers: [RoleKind: Browser] = [:]
             for (role, user) in Self.accounts {
                 tokens[role] = try await token(app, user)
-                let b = Browser(app)
+                let b = try Browser(app)
                 try await b.login(user)
                 browsers[role] = b
             }
-            let anonymous = Browser(app)
+            let anonymous = try Browser(app)
             try await anonymous.get("/login")
             for route in app.routes.all {
                 guard let policy = route.policy else { continue }

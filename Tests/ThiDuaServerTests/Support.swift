@@ -43,8 +43,13 @@ final class Browser: @unchecked Sendable {
     let app: Application
     var cookie: String?
     var csrf: String?
+    /// In memory by default; a live HTTP server when the test needs real streaming of request bodies.
+    let tester: any TestingApplicationTester
 
-    init(_ app: Application) { self.app = app }
+    init(_ app: Application, live: Bool = false) throws {
+        self.app = app
+        self.tester = live ? try app.testing(method: .running(hostname: "127.0.0.1", port: Int.random(in: 20000..<45000))) : try app.testing()
+    }
 
     private func remember(_ res: TestingHTTPResponse) {
         for value in res.headers[.setCookie] {
@@ -60,7 +65,7 @@ final class Browser: @unchecked Sendable {
     @discardableResult
     func get(_ path: String) async throws -> TestingHTTPResponse {
         var out: TestingHTTPResponse!
-        try await app.testing().test(.GET, path, beforeRequest: { req in
+        try await tester.test(.GET, path, beforeRequest: { req in
             if let cookie { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
             req.headers.replaceOrAdd(name: .accept, value: "text/html")
         }, afterResponse: { res in out = res })
@@ -75,7 +80,7 @@ final class Browser: @unchecked Sendable {
         let token = explicit ?? csrf
         if let token, !token.isEmpty { fields["csrf"] = token }
         var out: TestingHTTPResponse!
-        try await app.testing().test(.POST, path, beforeRequest: { req in
+        try await tester.test(.POST, path, beforeRequest: { req in
             if let cookie { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
             req.headers.replaceOrAdd(name: .accept, value: "text/html")
             try req.content.encode(fields, as: .urlEncodedForm)

@@ -3,6 +3,7 @@
 Started by .ci/run against `thidua serve --demo`. Saves a screenshot of every step to E2E_SCREENSHOTS, so
 that a failing step can be looked at. Prints '<N> passed, <M> failed' and exits non-zero on any failure.
 """
+import datetime
 import io
 import os
 import shutil
@@ -13,7 +14,7 @@ import traceback
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ.get("THIDUA_URL", "http://127.0.0.1:8123")
 PASSWORD = os.environ["THIDUA_DEMO_PASSWORD"]
@@ -128,6 +129,71 @@ def main():
         d.get(BASE + "/blocs")
         until(lambda: "/login" in d.current_url, "a redirect to login once signed out")
 
+    def login_as(user):
+        d.get(BASE + "/login")
+        until(lambda: d.find_elements(By.ID, "username"), "the login form")
+        d.find_element(By.ID, "username").send_keys(user)
+        d.find_element(By.ID, "password").send_keys(PASSWORD)
+        d.find_element(By.ID, "login").click()
+        until(lambda: "Tổng quan" in h1(), f"the dashboard of {user}")
+
+    def fetch(url):
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in d.get_cookies())
+        return urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie})).read()
+
+    def office_reopens_signing():
+        login_as("vanphong")
+        d.get(BASE + "/years/2018/deadlines")
+        until(lambda: h1().startswith("Các mốc thời gian"), "the deadlines page")
+        form = d.find_element(By.CSS_SELECTOR, "form[action$='/deadlines/covenantSigning/reopen']")
+        Select(form.find_element(By.NAME, "unitID")).select_by_visible_text("Công an tỉnh Nghệ An")
+        soon = (datetime.datetime.utcnow() + datetime.timedelta(hours=7, days=7)).strftime("%d/%m/%Y")
+        form.find_element(By.NAME, "until").send_keys(soon)
+        form.find_element(By.NAME, "reason").send_keys("Ký lại bản sửa đổi")
+        form.find_element(By.TAG_NAME, "button").click()
+        until(lambda: "Mở lại cho Công an tỉnh Nghệ An" in d.page_source, "the reopening listed")
+        d.find_element(By.ID, "logout").click()
+
+    def leader_opens_covenant():
+        login_as("truongkhoi")
+        d.find_element(By.LINK_TEXT, "Khối thi đua").click()
+        until(lambda: h1().startswith("Khối thi đua năm"), "the list of blocs")
+        d.find_element(By.PARTIAL_LINK_TEXT, "Khối thi đua Nội chính - Lực lượng vũ trang").click()
+        until(lambda: d.find_elements(By.ID, "covenant-link"), "the bloc page")
+        d.find_element(By.ID, "covenant-link").click()
+        until(lambda: d.find_elements(By.ID, "covenant-title"), "the covenant")
+        assert d.find_element(By.ID, "status").text == "Đã ký kết", d.find_element(By.ID, "status").text
+        assert d.find_element(By.ID, "signed-count").text == "9/9"
+        # Amend: a new version that must be signed again.
+        d.find_element(By.XPATH, "//button[contains(., 'Tạo phiên bản sửa đổi')]").click()
+        until(lambda: d.find_element(By.ID, "status").text == "Dự thảo", "the amendment draft")
+        tasks = d.find_element(By.ID, "tasks")
+        tasks.send_keys("\nPhối hợp phòng, chống tội phạm ma túy trên tuyến biên giới. | A3")
+        d.find_element(By.ID, "save-covenant").click()
+        until(lambda: "Đã lưu dự thảo" in d.page_source, "the saved draft")
+        d.find_element(By.ID, "open-signing").click()
+        until(lambda: d.find_element(By.ID, "status").text == "Đang ký", "the sealed covenant")
+        data = fetch(d.find_element(By.ID, "docx").get_attribute("href"))
+        import docx
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+        assert "GIAO ƯỚC THI ĐUA" in text and "Phối hợp phòng, chống tội phạm ma túy" in text, text[:300]
+        d.find_element(By.ID, "logout").click()
+
+    def head_signs():
+        login_as("thutruong.congan")
+        d.find_element(By.LINK_TEXT, "Khối thi đua").click()
+        until(lambda: h1().startswith("Khối thi đua năm"), "the list of blocs")
+        d.find_element(By.PARTIAL_LINK_TEXT, "Khối thi đua Nội chính - Lực lượng vũ trang").click()
+        until(lambda: d.find_elements(By.ID, "covenant-link"), "the bloc page")
+        d.find_element(By.ID, "covenant-link").click()
+        until(lambda: d.find_elements(By.ID, "sign"), "the signing form")
+        fingerprint = d.find_element(By.ID, "fingerprint").text
+        d.find_element(By.NAME, "position").send_keys("Giám đốc")
+        d.find_element(By.ID, "sign-password").send_keys(PASSWORD)
+        d.find_element(By.ID, "sign").click()
+        until(lambda: d.find_element(By.ID, "signed-count").text == "1/9", "one signature recorded")
+        assert fingerprint in d.find_element(By.ID, "signatures").text
+
     try:
         step("login page", login_page)
         step("wrong password", wrong_password)
@@ -137,6 +203,9 @@ def main():
         step("register verdicts with citations", register_verdicts)
         step("eligibility report as xlsx", report_xlsx)
         step("logout", logout)
+        step("office reopens signing for a unit", office_reopens_signing)
+        step("the leader opens the covenant and amends it", leader_opens_covenant)
+        step("a head signs the sealed covenant", head_signs)
     finally:
         d.quit()
     print(f"{passed} passed, {failed} failed")

@@ -7,6 +7,11 @@ public enum VietnameseText {
         text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The lines of a text typed in a form: browsers send "\r\n", which Swift sees as one character.
+    public static func lines(_ text: String) -> [String] {
+        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n").components(separatedBy: "\n")
+    }
+
     /// Lower-case, diacritics removed, đ → d, runs of white space folded to one space.
     /// "Tòa án nhân dân" → "toa an nhan dan", so that "to an" or "TOA AN" find it.
     public static func searchKey(_ text: String) -> String {

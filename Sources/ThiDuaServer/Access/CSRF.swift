@@ -26,6 +26,8 @@ extension Array where Element == UInt8 {
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if !req.isAPI, req.method == .POST {
+            // Larger forms arrive as a stream: collect them (up to the route size limit) before reading the token.
+            _ = try await req.body.collect(max: 1 << 20).get()
             struct Form: Decodable { var csrf: String? }
             let sent = (try? req.content.decode(Form.self))?.csrf
             guard let expected = req.session.data["csrf"], let sent, !sent.isEmpty,

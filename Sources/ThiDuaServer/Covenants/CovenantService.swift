@@ -130,7 +130,7 @@ enum CovenantService {
     }
 
     static func parseTasks(_ text: String) -> [KeyTask] {
-        text.components(separatedBy: "\n").compactMap { line in
+        VietnameseText.lines(text).compactMap { line in
             let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard let t = parts.first, !t.isEmpty else { return nil }
             let codes = parts.count > 1 ? parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } : []
@@ -148,7 +148,7 @@ enum CovenantService {
             c.signingDate = try RegisterService.day(d, field: "signingDate", label: "Ngày ký dự kiến", required: false, notAfter: Day(9999, 12, 31))
         }
         if let b = input.bases { c.bases = b }
-        if let b = input.basesText { c.bases = b.components(separatedBy: "\n") }
+        if let b = input.basesText { c.bases = VietnameseText.lines(b) }
         if let p = input.preamble { c.preamble = p }
         if let cl = input.closing { c.closing = cl }
         if let s = input.scale { c.scale = try ScoringScale.build(s) }

@@ -122,8 +122,9 @@ enum DeadlineService {
         guard let unitID = try parseUUID(input.unitID, field: "unitID", label: "Đơn vị"), try await Unit.find(unitID, on: req.db) != nil else {
             throw DomainError.invalid("Hãy chọn đơn vị được mở lại.", field: "unitID")
         }
-        guard let until = try RegisterService.day(input.until, field: "until", label: "Mở đến ngày", required: true, notAfter: Day(year + 2, 12, 31)) else { return }
-        if until < RegisterService.today(req) { throw DomainError.invalid("Ngày mở lại phải từ hôm nay trở đi.", field: "until") }
+        let today = RegisterService.today(req)
+        guard let until = try RegisterService.day(input.until, field: "until", label: "Mở đến ngày", required: true, notAfter: Day(today.year + 1, 12, 31)) else { return }
+        if until < today { throw DomainError.invalid("Ngày mở lại phải từ hôm nay trở đi.", field: "until") }
         let reason = try Validate.name(input.reason, field: "reason", label: "Lý do mở lại", maxLength: 500)
         let r = try await DeadlineReopening.query(on: req.db).filter(\.$year == year).filter(\.$phase == phase.rawValue).filter(\.$unitID == unitID).first() ?? DeadlineReopening()
         r.year = year; r.phase = phase.rawValue; r.unitID = unitID; r.until = until.description; r.reason = reason; r.recordedBy = req.actorName

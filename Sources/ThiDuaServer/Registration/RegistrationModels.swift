@@ -105,7 +105,7 @@ enum RegistrationService {
     }
 
     static func parseIndividuals(_ text: String) throws -> [RegistrationIndividual] {
-        try text.components(separatedBy: "\n").enumerated().compactMap { i, line in
+        try VietnameseText.lines(text).enumerated().compactMap { i, line in
             let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             if parts.allSatisfy(\.isEmpty) { return nil }
             guard parts.count == 3 else { throw DomainError.invalid("Dòng \(i + 1): hãy viết “Họ và tên | Chức vụ | MÃ danh hiệu”.", field: "individualsText") }
