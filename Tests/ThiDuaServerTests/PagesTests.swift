@@ -45,6 +45,13 @@ import VaporTesting
             try await officer.login("canbo.congan")
             #expect(try await officer.get("/").body.string.contains("Khối của đơn vị"))
             #expect(try await officer.get("/users").status == .forbidden)
+            // Due and overdue work: the 2018 registration deadline has passed for a unit that has not registered.
+            try await RegistrationModel.query(on: app.db).delete()
+            let due = try await officer.get("/").body.string
+            #expect(due.contains("Đăng ký thi đua năm 2018") && due.contains("hạn 31/03/2018") && due.contains("class=\"overdue\""))
+            let office = try Browser(app)
+            try await office.login("vanphong")
+            #expect(try await office.get("/").body.string.contains("còn 9 đơn vị chưa đăng ký"))
         }
     }
 

@@ -29,6 +29,17 @@ struct DashboardController {
         let unitName = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.officialName) })
         let blocName = Dictionary(uniqueKeysWithValues: blocs.map { ($0.id!, $0.name) })
         var cards: [RoleCard] = []
+        let deadlines = try await DeadlineService.list(year: year, req: req)
+        let registrationDue = deadlines.first { $0.phase == EmulationPhase.registration.rawValue }
+        let registered = Set(try await RegistrationModel.query(on: req.db).filter(\.$year == year).all().map(\.unitID))
+        func dueText(_ d: DeadlineDTO?) -> String { d?.due.map { " (hạn \($0))" } ?? "" }
+        func level(_ d: DeadlineDTO?) -> String { d?.state == "overdue" ? "overdue" : "due" }
+        /// The bloc's covenant for the year and its signatures.
+        func covenant(_ blocID: UUID) async throws -> (CovenantVersion, Set<UUID>)? {
+            guard let c = try await CovenantModel.query(on: req.db).filter(\.$blocID == blocID).filter(\.$year == year).first(),
+                  let v = try await CovenantVersion.query(on: req.db).filter(\.$covenantID == c.id!).filter(\.$number == c.currentVersion).first() else { return nil }
+            return (v, Set(try await CovenantSignature.query(on: req.db).filter(\.$versionID == v.id!).all().map(\.unitID)))
+        }
         for role in p.roles.sorted() {
             var items: [DueItem] = []
             var links: [NavItem] = []
@@ -48,7 +59,17 @@ struct DashboardController {
                         items.append(DueItem(text: "“\(b.name)” chưa có đủ trưởng khối và phó khối năm \(year).", href: "/blocs/\(b.id!)?year=\(year)", level: "due"))
                     }
                 }
-                links = [NavItem(href: "/users/new", label: "Tạo tài khoản", active: false), NavItem(href: "/blocs/new", label: "Thêm khối", active: false),
+                for d in deadlines where d.state == "overdue" || d.state == "due" {
+                    var text = "\(d.label): hạn \(d.due ?? "")"
+                    if d.phase == EmulationPhase.registration.rawValue {
+                        let missing = Set(memberships.map(\.unitID)).subtracting(registered).count
+                        if missing == 0 { continue }
+                        text += " – còn \(missing) đơn vị chưa đăng ký"
+                    }
+                    items.append(DueItem(text: text, href: "/years/\(year)/deadlines", level: d.state == "overdue" ? "overdue" : "due"))
+                }
+                links = [NavItem(href: "/years/\(year)/deadlines", label: "Các mốc thời gian", active: false),
+                         NavItem(href: "/users/new", label: "Tạo tài khoản", active: false), NavItem(href: "/blocs/new", label: "Thêm khối", active: false),
                          NavItem(href: "/units/new", label: "Thêm đơn vị", active: false), NavItem(href: "/audit", label: "Xem nhật ký", active: false)]
             case .blocLead:
                 for g in p.grants where g.role == .blocLead {
@@ -57,12 +78,44 @@ struct DashboardController {
                     if plan.isEmpty {
                         items.append(DueItem(text: "Soạn kế hoạch thi đua năm \(y) của “\(blocName[b] ?? "?")”.", href: "/blocs/\(b)?year=\(y)", level: "due"))
                     }
+                    if y == year {
+                        let signing = deadlines.first { $0.phase == EmulationPhase.covenantSigning.rawValue }
+                        if let (v, signed) = try await covenant(b) {
+                            if v.covenantStatus == .consultation {
+                                let open = try await CovenantComment.query(on: req.db).filter(\.$versionID == v.id!).filter(\.$answer == nil).count()
+                                if open > 0 { items.append(DueItem(text: "\(open) góp ý về dự thảo giao ước chưa trả lời.", href: "/covenants/\(v.id!)", level: "due")) }
+                            }
+                            if v.covenantStatus == .openForSigning {
+                                let n = memberships.filter { $0.blocID == b }.count
+                                items.append(DueItem(text: "Giao ước đang chờ ký: \(signed.count)/\(n) đơn vị đã ký\(dueText(signing)).", href: "/covenants/\(v.id!)", level: level(signing)))
+                            }
+                        } else {
+                            items.append(DueItem(text: "Soạn dự thảo giao ước thi đua năm \(y)\(dueText(signing)).", href: "/blocs/\(b)/covenant?year=\(y)", level: level(signing)))
+                        }
+                    }
                     links.append(NavItem(href: "/blocs/\(b)?year=\(y)", label: "\(blocName[b] ?? "?") – \(y)", active: false))
                 }
             case .unitOfficer, .unitHead:
                 for u in p.units(as: role) {
                     if let m = memberships.first(where: { $0.unitID == u }) {
                         links.append(NavItem(href: "/blocs/\(m.blocID)?year=\(year)", label: "Khối của đơn vị: \(blocName[m.blocID] ?? "?")", active: false))
+                        if role == .unitOfficer && !registered.contains(u) {
+                            items.append(DueItem(text: "Đăng ký thi đua năm \(year) của “\(unitName[u] ?? "?")” chưa nộp\(dueText(registrationDue)).",
+                                                 href: "/units/\(u)/registration?year=\(year)", level: level(registrationDue)))
+                        }
+                        if let (v, signed) = try await covenant(m.blocID) {
+                            if role == .unitHead && v.covenantStatus == .openForSigning && !signed.contains(u) {
+                                let signing = deadlines.first { $0.phase == EmulationPhase.covenantSigning.rawValue }
+                                items.append(DueItem(text: "Ký giao ước thi đua năm \(year)\(dueText(signing)).", href: "/covenants/\(v.id!)", level: level(signing)))
+                            }
+                            if role == .unitOfficer && v.covenantStatus == .consultation {
+                                items.append(DueItem(text: "Dự thảo giao ước năm \(year) đang lấy ý kiến.", href: "/covenants/\(v.id!)", level: "due"))
+                            }
+                            links.append(NavItem(href: "/covenants/\(v.id!)", label: "Giao ước \(year)", active: false))
+                        }
+                        if role == .unitOfficer {
+                            links.append(NavItem(href: "/units/\(u)/registration?year=\(year)", label: "Đăng ký thi đua \(year)", active: false))
+                        }
                     } else {
                         items.append(DueItem(text: "“\(unitName[u] ?? "?")” chưa được xếp vào khối thi đua năm \(year); liên hệ Ban Thi đua – Khen thưởng.", href: "/units/\(u)", level: "info"))
                     }
