@@ -68,9 +68,14 @@ import VaporTesting
             #expect(last.entity == "initiative" && last.actor == "canbo.congan")
             #expect(try await Operations.verifyAudit(app).0)
 
+            // Details are corrected, audited; a name cannot be emptied.
+            res = try await api(app, .PUT, "/api/v1/register/people/\(person.id)", token: officer, json: NewPerson(fullName: "Lê Văn Tám", gender: "male", birthYear: 1986, unitID: congan.id!.uuidString, position: "Đội trưởng"))
+            #expect(try res.decoded(PersonDTO.self).position == "Đội trưởng")
+            #expect(try await api(app, .PUT, "/api/v1/register/people/\(person.id)", token: officer, json: NewPerson(fullName: "", unitID: congan.id!.uuidString)).status == .unprocessableEntity)
             // Another unit's officer can neither read nor write this person.
             #expect(try await api(app, .GET, "/api/v1/register/people/\(person.id)", token: other).status == .forbidden)
             #expect(try await api(app, .POST, "\(base)/ratings", token: other, json: F(year: 2021, rating: "HTTNV")).status == .forbidden)
+            #expect(try await api(app, .PUT, "/api/v1/register/people/\(person.id)", token: other, json: NewPerson(fullName: "X", unitID: congan.id!.uuidString)).status == .forbidden)
             // Deleting a fact.
             let rating = try #require(try await api(app, .GET, "/api/v1/register/people/\(person.id)", token: officer).decoded(PersonDTO.self).history?.ratings.first)
             #expect(try await api(app, .DELETE, "\(base)/ratings/\(rating.id)", token: officer).status == .noContent)

@@ -141,7 +141,7 @@ enum DemoRegister {
         for (y, r) in h.ratings { try await RatingRecord(subject, year: y, rating: r).create(on: db) }
         for (k, y, t) in h.awards {
             let a = AwardRecordModel()
-            a.subjectKey = subject.key; a.personID = subject.personID; a.unitID = subject.unitID
+            a.assign(subject)
             a.kind = k; a.year = y; a.awardType = t.rawValue; a.revoked = false
             a.decision = "\(10 + y % 50)/QĐ-\(k == "LDTT" || k == "CSTDCS" ? "ĐV" : "UBND")"
             a.decidedOn = Day(y + 1, 1, 15).description
@@ -150,14 +150,14 @@ enum DemoRegister {
         }
         for (title, y, scope, used) in h.initiatives {
             let i = InitiativeRecord()
-            i.subjectKey = subject.key; i.personID = subject.personID; i.unitID = subject.unitID
+            i.assign(subject)
             i.title = title; i.year = y; i.scope = scope.rawValue; i.usedBy = used
             i.recognisedBy = scope == .grassroots ? "Hội đồng sáng kiến đơn vị" : "Hội đồng sáng kiến tỉnh"
             try await i.create(on: db)
         }
         for (kind, from, to, detail) in h.restrictions {
             let r = RestrictionRecord()
-            r.subjectKey = subject.key; r.personID = subject.personID; r.unitID = subject.unitID
+            r.assign(subject)
             r.kind = kind; r.startsOn = from; r.endsOn = to; r.detail = detail
             try await r.create(on: db)
         }

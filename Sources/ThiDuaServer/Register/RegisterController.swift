@@ -18,6 +18,17 @@ struct RegisterController {
         pages.on(.POST, "register", "people", policy: writers, use: createPersonForm)
         pages.on(.GET, "register", "people", ":personID", policy: readers) { req in try await self.subjectPage(req, .individual) }
         pages.on(.GET, "register", "units", ":unitID", policy: readers) { req in try await self.subjectPage(req, .collective) }
+        pages.on(.POST, "register", "people", ":personID", policy: writers) { req in
+            let p = try await RegisterService.person(req)
+            try await RegisterService.updatePerson(p, try req.content.decode(RegisterService.PersonInput.self), req: req)
+            Pages.flash(req, "Đã lưu thông tin của “\(p.fullName)”.")
+            return req.redirect(to: "/register/people/\(p.id!)")
+        }
+        api.on(.PUT, "register", "people", ":personID", policy: writers) { req in
+            let p = try await RegisterService.person(req)
+            try await RegisterService.updatePerson(p, try req.content.decode(RegisterService.PersonInput.self), req: req)
+            return try await self.personDTO(p, history: true, req: req)
+        }
         for (segment, kind) in [("people", SubjectType.individual), ("units", .collective)] {
             let param: PathComponent = kind == .individual ? ":personID" : ":unitID"
             pages.on(.POST, "register", .constant(segment), param, "facts", ":factKind", policy: writers) { req in try await self.addFactForm(req, kind) }

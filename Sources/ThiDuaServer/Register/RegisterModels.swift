@@ -42,8 +42,24 @@ enum RegisterSubject: Sendable, Equatable {
     var unitID: UUID? { if case .unit(let id) = self { return id }; return nil }
 }
 
+/// A register row that belongs to a person or a collective.
+protocol SubjectFact: AnyObject {
+    var subjectKey: String { get set }
+    var personID: UUID? { get set }
+    var unitID: UUID? { get set }
+}
+
+extension SubjectFact {
+    /// Binds the row to `subject` (its key and the matching foreign key).
+    func assign(_ subject: RegisterSubject) {
+        subjectKey = subject.key
+        personID = subject.personID
+        unitID = subject.unitID
+    }
+}
+
 /// A yearly task rating.
-final class RatingRecord: Model, @unchecked Sendable {
+final class RatingRecord: Model, SubjectFact, @unchecked Sendable {
     static let schema = "register_ratings"
     @ID(key: .id) var id: UUID?
     @Field(key: "subject_key") var subjectKey: String
@@ -53,12 +69,14 @@ final class RatingRecord: Model, @unchecked Sendable {
     @Field(key: "rating") var rating: String
     init() {}
     init(_ s: RegisterSubject, year: Int, rating: TaskRating) {
-        subjectKey = s.key; personID = s.personID; unitID = s.unitID; self.year = year; self.rating = rating.rawValue
+        self.year = year
+        self.rating = rating.rawValue
+        assign(s)
     }
 }
 
 /// An award received (title or form), with its decision.
-final class AwardRecordModel: Model, @unchecked Sendable {
+final class AwardRecordModel: Model, SubjectFact, @unchecked Sendable {
     static let schema = "register_awards"
     @ID(key: .id) var id: UUID?
     @Field(key: "subject_key") var subjectKey: String
@@ -75,7 +93,7 @@ final class AwardRecordModel: Model, @unchecked Sendable {
 }
 
 /// An initiative or research work, and the award that consumed it.
-final class InitiativeRecord: Model, @unchecked Sendable {
+final class InitiativeRecord: Model, SubjectFact, @unchecked Sendable {
     static let schema = "register_initiatives"
     @ID(key: .id) var id: UUID?
     @Field(key: "subject_key") var subjectKey: String
@@ -92,7 +110,7 @@ final class InitiativeRecord: Model, @unchecked Sendable {
 }
 
 /// A discipline (from–to) or a freeze (under review, investigation) of a subject.
-final class RestrictionRecord: Model, @unchecked Sendable {
+final class RestrictionRecord: Model, SubjectFact, @unchecked Sendable {
     static let schema = "register_restrictions"
     @ID(key: .id) var id: UUID?
     @Field(key: "subject_key") var subjectKey: String

@@ -139,6 +139,33 @@ enum RegisterService {
         return p
     }
 
+    /// Corrects a person's details (name, gender, birth year, position; moving to another unit needs both units' rights).
+    static func updatePerson(_ p: Person, _ input: PersonInput, req: Request) async throws {
+        try await requireEdit(p.unitID, req: req)
+        let name = try Validate.name(input.fullName, field: "fullName", label: "Họ và tên", maxLength: 120)
+        let gender = try gender(input.gender)
+        let now = currentYear(req)
+        if let b = input.birthYear, !(1930...(now - 15)).contains(b) {
+            throw DomainError.invalid("Năm sinh phải từ 1930 đến \(now - 15).", field: "birthYear")
+        }
+        var unitID = p.unitID
+        if let raw = input.unitID, !raw.isEmpty {
+            guard let u = try parseUUID(raw, field: "unitID", label: "Đơn vị"), try await Unit.find(u, on: req.db) != nil else {
+                throw DomainError.invalid("Không tìm thấy đơn vị.", field: "unitID")
+            }
+            if u != p.unitID { try await requireEdit(u, req: req) }
+            unitID = u
+        }
+        let old = PersonSnapshot(p)
+        p.fullName = name; p.gender = gender?.rawValue; p.birthYear = input.birthYear; p.unitID = unitID
+        p.position = try Validate.optional(input.position, field: "position", label: "Chức vụ", maxLength: 120)
+        p.searchText = VietnameseText.searchKey(name)
+        try await req.audited { db, audit in
+            try await p.save(on: db)
+            try await audit.record("person", p.id, "update", old: old, new: PersonSnapshot(p))
+        }
+    }
+
     static func gender(_ raw: String?) throws -> Gender? {
         guard let raw, !raw.isEmpty else { return nil }
         guard let g = Gender(rawValue: raw) else { throw DomainError.invalid("Giới tính phải là nữ (female) hoặc nam (male).", field: "gender") }
@@ -230,7 +257,7 @@ enum RegisterService {
             let date = try day(input.date, field: "date", label: "Ngày quyết định", required: false, notAfter: today)
             if let date, date.year < y { throw DomainError.invalid("Quyết định không thể ký trước năm đạt thành tích \(y).", field: "date") }
             let rec = AwardRecordModel()
-            rec.subjectKey = subject.key; rec.personID = subject.personID; rec.unitID = subject.unitID
+            rec.assign(subject)
             rec.kind = code; rec.year = y; rec.awardType = t.rawValue
             rec.decision = try Validate.optional(input.decision, field: "decision", label: "Số quyết định", maxLength: 80)
             rec.decidedOn = date?.description
@@ -247,7 +274,7 @@ enum RegisterService {
             guard let scope = InitiativeScope(rawValue: input.scope ?? "") else { throw DomainError.invalid("Hãy chọn phạm vi công nhận.", field: "scope") }
             let usedBy = try usedBy(input.usedBy, initiativeYear: y, catalogue: catalogue)
             let rec = InitiativeRecord()
-            rec.subjectKey = subject.key; rec.personID = subject.personID; rec.unitID = subject.unitID
+            rec.assign(subject)
             rec.title = title; rec.year = y; rec.scope = scope.rawValue; rec.usedBy = usedBy
             rec.recognisedBy = try Validate.optional(input.recognisedBy, field: "recognisedBy", label: "Cơ quan công nhận", maxLength: 160)
             rec.recognisedOn = try day(input.date, field: "date", label: "Ngày công nhận", required: false, notAfter: today)?.description
@@ -273,7 +300,7 @@ enum RegisterService {
                 }
             }
             let rec = RestrictionRecord()
-            rec.subjectKey = subject.key; rec.personID = subject.personID; rec.unitID = subject.unitID
+            rec.assign(subject)
             rec.kind = isDiscipline ? "discipline" : "freeze"; rec.startsOn = from.description; rec.endsOn = to?.description; rec.detail = detail
             try await req.audited { db, audit in
                 try await rec.create(on: db)
