@@ -161,13 +161,13 @@ enum CovenantService {
         let v = ctx.version
         let expected = v.lockVersion
         try v.store(content)
+        // The in-memory copy follows; the row itself is changed only by the compare-and-set below.
         v.lockVersion = expected + 1
         v.updatedBy = req.actorName
         try await req.audited { db, audit in
             // Compare-and-set on the lock counter: a concurrent save that got here first makes this one fail.
-            let updated = try await CovenantVersion.query(on: db).filter(\.$id == v.id!).filter(\.$lockVersion == expected)
+            try await CovenantVersion.query(on: db).filter(\.$id == v.id!).filter(\.$lockVersion == expected)
                 .set(\.$content, to: v.content).set(\.$lockVersion, to: expected + 1).set(\.$updatedBy, to: v.updatedBy).update()
-            _ = updated
             guard let fresh = try await CovenantVersion.find(v.id, on: db), fresh.lockVersion == expected + 1, fresh.content == v.content else {
                 throw DomainError.conflict("Dự thảo vừa được người khác sửa; thay đổi của bạn chưa được lưu. Hãy tải lại trang.")
             }
