@@ -31,9 +31,16 @@ import VaporTesting
             #expect(res.body.string.contains("Tên đăng nhập hoặc mật khẩu không đúng"))
             res = try await b.login("khong-co-ai", "whatever1")
             #expect(res.status == .unauthorized)
+            try await b.get("/login")
+            let before = b.cookie
             res = try await b.login("vanphong")
             #expect(res.status == .seeOther)
             #expect(res.headers.first(name: .location) == "/")
+            // Session fixation: the session id changes at login, and the old one is not signed in.
+            #expect(b.cookie != nil && b.cookie != before)
+            let planted = try Browser(app)
+            planted.cookie = before
+            #expect(try await planted.get("/").status == .seeOther)
             let cookie = res.headers[.setCookie].joined()
             #expect(cookie.contains("HttpOnly"))
             #expect(cookie.contains("SameSite=Lax"))
@@ -71,8 +78,9 @@ import VaporTesting
             res = try await b.post("/units", ["officialName": "Đơn vị thật", "shortName": "ĐVT", "kind": "civil"])
             #expect(res.status == .seeOther)
             // A large form, whose body reaches the server in several chunks, still carries its token (real HTTP).
+            // (signed in through the in-memory browser: the live client follows the login redirect and would drop its cookie)
             let live = try Browser(app, live: true)
-            try await live.login("vanphong")
+            live.cookie = b.cookie
             try await live.get("/blocs/new")
             res = try await live.post("/blocs", ["name": "Khối lớn", "organiser": "", "padding": String(repeating: "Nội dung dài ", count: 4000)])
             // (the live client follows the redirect to the new bloc's page)

@@ -34,6 +34,11 @@ struct AuthController {
         let next = safeNext(form.next ?? "/")
         do {
             let user = try await AccountService.authenticate(username: form.username ?? "", password: form.password ?? "", req: req)
+            // A new session id at login: an id planted before login (session fixation) never becomes signed in.
+            if let old = req.session.id {
+                try await req.application.sessions.driver.deleteSession(old, for: req).get()
+                req.session.id = nil
+            }
             req.session.data["uid"] = user.id?.uuidString
             req.session.data["csrf"] = nil
             return req.redirect(to: next)
