@@ -41,6 +41,27 @@ import VaporTesting
         }
     }
 
+    @Test("Concurrent writers all succeed and keep one unbroken chain (SQLite file, or PostgreSQL)")
+    func concurrentWriters() async throws {
+        try await withThiDua(demo: true, sqliteFile: true) { app, _ in
+            let t = try await token(app, "vanphong")
+            let before = try await count(AuditEntry.self, app)
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for i in 0..<16 {
+                    group.addTask {
+                        try await api(app, .POST, "/api/v1/units", token: t, json: UnitInput(officialName: "Đơn vị song song \(i)", shortName: "SS\(i)", kind: "civil")).status
+                    }
+                }
+                var out: [HTTPStatus] = []
+                for try await s in group { out.append(s) }
+                return out
+            }
+            #expect(statuses.allSatisfy { $0 == .created }, "\(statuses)")
+            #expect(try await count(AuditEntry.self, app) == before + 16)
+            #expect(try await Operations.verifyAudit(app).0)
+        }
+    }
+
     @Test("A refused write leaves no audit entry")
     func refusedWrite() async throws {
         try await withThiDua(demo: true) { app, _ in

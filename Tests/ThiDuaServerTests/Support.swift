@@ -8,13 +8,16 @@ import VaporTesting
 
 /// Builds the real app through `configure` on a private database: in-memory SQLite by default, or a
 /// fresh schema of the PostgreSQL server at `TEST_DATABASE_URL` (dropped afterwards).
-func withThiDua(clock: ManualClock? = nil, demo: Bool = false,
+func withThiDua(clock: ManualClock? = nil, demo: Bool = false, sqliteFile: Bool = false,
                 _ body: (Application, CapturingConsole) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let console = CapturingConsole()
     let pgURL = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
     let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(24)
-    var config = AppConfig(database: pgURL.map { .postgres(url: $0, searchPath: [String(schema)]) } ?? .sqliteMemory, bcryptCost: 4)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("thidua-test-\(UUID()).sqlite").path
+    defer { if sqliteFile { for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: file + suffix) } } }
+    let sqlite: AppConfig.DatabaseChoice = sqliteFile ? .sqliteFile(file) : .sqliteMemory
+    var config = AppConfig(database: pgURL.map { .postgres(url: $0, searchPath: [String(schema)]) } ?? sqlite, bcryptCost: 4)
     config.demoPassword = TestAccounts.demoPassword
     do {
         try await configure(app, config: config, clock: clock, console: console, migrate: false)

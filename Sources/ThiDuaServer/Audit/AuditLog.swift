@@ -56,7 +56,11 @@ struct AuditLog: Sendable {
     static func write<T: Sendable>(on db: any Database, actor: String, now: Date,
                                    _ body: @Sendable @escaping (any Database, AuditLog) async throws -> T) async throws -> T {
         try await db.transaction { tx in
-            try await body(tx, AuditLog(db: tx, actor: actor, now: now))
+            // SQLite: wait for another connection's write lock instead of failing at once with SQLITE_BUSY.
+            if let sql = tx as? any SQLDatabase, sql.dialect.name == "sqlite" {
+                try await sql.raw("PRAGMA busy_timeout = 10000").run()
+            }
+            return try await body(tx, AuditLog(db: tx, actor: actor, now: now))
         }
     }
 
