@@ -242,10 +242,7 @@ struct CovenantController {
         }
         let doc = CovenantDocument(parentAgency: "UBND tỉnh \(req.application.thiduaConfig.province)", blocName: ctx.bloc.name, year: ctx.covenant.year,
                                    version: ctx.version.number, content: c.content, fingerprint: c.fingerprint, statusLabel: c.statusLabel, cells: cells)
-        let res = Response(status: .ok, body: .init(data: try doc.docx()))
-        res.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.wordprocessingml.document")
-        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"giao-uoc-\(ctx.covenant.year)-v\(ctx.version.number).docx\"")
-        return res
+        return Downloads.file(try doc.docx(), type: Downloads.docx, filename: "giao-uoc-\(ctx.covenant.year)-v\(ctx.version.number).docx")
     }
 
     func back(_ req: Request, _ id: UUID) -> Response { req.redirect(to: "/covenants/\(id)") }

@@ -56,10 +56,7 @@ struct RegisterController {
                 return try await RegisterViews.history(subject, catalogue: req.application.catalogue, on: req.db)
             }
             api.on(.GET, "register", .constant(segment), param, "eligibility", policy: readers) { req in
-                let (report, _) = try await self.evaluate(req, kind)
-                let res = Response(status: .ok, body: .init(data: try EligibilityRunner.encoder.encode(report)))
-                res.headers.contentType = .json
-                return res
+                return try Downloads.report(try await self.evaluate(req, kind).0)
             }
         }
         pages.on(.GET, "register", "report", policy: readers, use: reportPage)
@@ -357,11 +354,7 @@ struct RegisterController {
                                .text(names(r.needsData)), .text(r.closest.map { catalogue.awards[$0]?.name ?? $0 } ?? ""), .text(r.closestMissing.joined(separator: "; "))]
                           },
                           widths: [6, 32, 10, 18, 36, 30, 28, 50])
-        let bytes = try XLSXWriter.workbook([sheet])
-        let res = Response(status: .ok, body: .init(data: bytes))
-        res.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"du-dieu-kien-\(data.year).xlsx\"")
-        return res
+        return Downloads.file(try XLSXWriter.workbook([sheet]), type: Downloads.xlsx, filename: "du-dieu-kien-\(data.year).xlsx")
     }
 
     // MARK: API: case files and the catalogue
@@ -372,10 +365,7 @@ struct RegisterController {
         let catalogue = req.application.catalogue
         do {
             let c = try CaseFileReader(catalogue: catalogue, file: "hồ sơ").read(Data(buffer.readableBytesView))
-            let report = try req.application.evaluator.evaluate(c)
-            let res = Response(status: .ok, body: .init(data: try EligibilityRunner.encoder.encode(report)))
-            res.headers.contentType = .json
-            return res
+            return try Downloads.report(try req.application.evaluator.evaluate(c))
         } catch let e as DataFileError {
             throw DomainError.invalid(e.description)
         }

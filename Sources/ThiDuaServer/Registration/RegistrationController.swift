@@ -134,10 +134,7 @@ struct RegistrationController {
         } }
         let individuals = Sheet(name: "Cá nhân", title: "CÁ NHÂN ĐĂNG KÝ THI ĐUA NĂM \(year)", header: ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Danh hiệu đăng ký"],
                                 rows: people, widths: [6, 30, 24, 40, 34])
-        let res = Response(status: .ok, body: .init(data: try XLSXWriter.workbook([units, individuals])))
-        res.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"dang-ky-thi-dua-\(year).xlsx\"")
-        return res
+        return Downloads.file(try XLSXWriter.workbook([units, individuals]), type: Downloads.xlsx, filename: "dang-ky-thi-dua-\(year).xlsx")
     }
 
     struct DeadlinesPage: Encodable, Sendable { var year: Int; var deadlines: [DeadlineDTO]; var units: [UserController.Option] }
