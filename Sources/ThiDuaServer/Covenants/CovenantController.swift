@@ -163,8 +163,7 @@ struct CovenantController {
     @Sendable func blocCovenantPage(_ req: Request) async throws -> Response {
         let bloc = try await OrganisationService.bloc(req)
         let year = try await OrganisationService.selectedYear(req)
-        if let c = try await CovenantModel.query(on: req.db).filter(\.$blocID == bloc.id!).filter(\.$year == year).first(),
-           let v = try await CovenantVersion.query(on: req.db).filter(\.$covenantID == c.id!).filter(\.$number == c.currentVersion).first() {
+        if let v = try await CovenantService.current(blocID: bloc.id!, year: year, on: req.db) {
             return req.redirect(to: "/covenants/\(v.id!)")
         }
         let hasLast = try await CovenantModel.query(on: req.db).filter(\.$blocID == bloc.id!).filter(\.$year == year - 1).first() != nil
@@ -335,7 +334,7 @@ struct CovenantController {
         }
         var out: [CovenantDTO] = []
         for c in try await q.all() {
-            guard let v = try await CovenantVersion.query(on: req.db).filter(\.$covenantID == c.id!).filter(\.$number == c.currentVersion).first() else { continue }
+            guard let v = try await CovenantService.current(of: c, on: req.db) else { continue }
             let ctx = try await CovenantService.context(v, on: req.db)
             if (try? CovenantService.requireView(ctx, req: req)) != nil { out.append(try await dto(ctx, req: req)) }
         }

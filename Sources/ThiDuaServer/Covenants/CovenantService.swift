@@ -37,6 +37,17 @@ enum CovenantService {
         return Context(covenant: c, version: v, bloc: bloc, members: ordered, leaderUnitID: by?.leaderUnitID, deputyUnitID: by?.deputyUnitID)
     }
 
+    /// The version in force of a covenant (the one to read, sign or amend).
+    static func current(of c: CovenantModel, on db: any Database) async throws -> CovenantVersion? {
+        try await CovenantVersion.query(on: db).filter(\.$covenantID == c.id!).filter(\.$number == c.currentVersion).first()
+    }
+
+    /// The version in force of a bloc's covenant for a year, if the bloc has one.
+    static func current(blocID: UUID, year: Int, on db: any Database) async throws -> CovenantVersion? {
+        guard let c = try await CovenantModel.query(on: db).filter(\.$blocID == blocID).filter(\.$year == year).first() else { return nil }
+        return try await current(of: c, on: db)
+    }
+
     // MARK: Scope
 
     static func isMember(_ p: Principal, _ ctx: Context) -> Bool {
@@ -78,9 +89,7 @@ enum CovenantService {
         }
         var content = defaultContent(year: year, bloc: bloc, province: req.application.thiduaConfig.province)
         if input.copyFromLastYear == true {
-            guard let last = try await CovenantModel.query(on: req.db).filter(\.$blocID == bloc.id!).filter(\.$year == year - 1).first(),
-                  let lv = try await CovenantVersion.query(on: req.db).filter(\.$covenantID == last.id!).filter(\.$number == last.currentVersion).first()
-            else { throw DomainError.invalid("Khối chưa có giao ước năm \(year - 1) để sao chép.", field: "copyFromLastYear") }
+            guard let lv = try await current(blocID: bloc.id!, year: year - 1, on: req.db) else { throw DomainError.invalid("Khối chưa có giao ước năm \(year - 1) để sao chép.", field: "copyFromLastYear") }
             content = try lv.decoded()
             content.title = content.title.replacingOccurrences(of: String(year - 1), with: String(year))
             content.signingDate = nil

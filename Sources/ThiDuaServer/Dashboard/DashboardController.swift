@@ -36,8 +36,7 @@ struct DashboardController {
         func level(_ d: DeadlineDTO?) -> String { d?.state == "overdue" ? "overdue" : "due" }
         /// The bloc's covenant for the year and its signatures.
         func covenant(_ blocID: UUID) async throws -> (CovenantVersion, Set<UUID>)? {
-            guard let c = try await CovenantModel.query(on: req.db).filter(\.$blocID == blocID).filter(\.$year == year).first(),
-                  let v = try await CovenantVersion.query(on: req.db).filter(\.$covenantID == c.id!).filter(\.$number == c.currentVersion).first() else { return nil }
+            guard let v = try await CovenantService.current(blocID: blocID, year: year, on: req.db) else { return nil }
             return (v, Set(try await CovenantSignature.query(on: req.db).filter(\.$versionID == v.id!).all().map(\.unitID)))
         }
         for role in p.roles.sorted() {
