@@ -32,13 +32,11 @@ extension Operations {
     /// as of 31/01 of the next year (or today), with the fast verdict path.
     public static func bulkRegister(_ app: Application, year: Int?) async throws -> EligibilityRunner.BulkSummary {
         let db = app.db
+        let today = VietnameseFormat.day(app.clock.now())
         let y: Int
         if let year { y = year } else if let latest = try await EmulationYear.query(on: db).sort(\.$year, .descending).first() { y = latest.year }
-        else { y = Calendar(identifier: .gregorian).component(.year, from: app.clock.now()) }
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = VietnameseFormat.timeZone
-        let p = cal.dateComponents([.year, .month, .day], from: app.clock.now())
-        let asOf = RegisterService.defaultAsOf(for: y, today: Day(p.year!, p.month!, p.day!))
+        else { y = today.year }
+        let asOf = RegisterService.defaultAsOf(for: y, today: today)
         let evaluator = app.evaluator
         var summary = EligibilityRunner.BulkSummary()
         func add(_ c: EligibilityCase) throws {

@@ -55,6 +55,7 @@ import Testing
         // 23:30 UTC on 6 March is 06:30 on 7 March in Hà Nội time.
         let late = Date(timeIntervalSince1970: 1520379000)
         #expect(VietnameseFormat.date(late) == "07/03/2018")
+        #expect(VietnameseFormat.day(late) == Day(2018, 3, 7))
     }
 }
 

@@ -18,6 +18,12 @@ public enum VietnameseFormat {
         return String(format: "%02d/%02d/%04d", p.day ?? 0, p.month ?? 0, p.year ?? 0)
     }
 
+    /// The calendar day of `date` in Asia/Ho_Chi_Minh (what "today" means for deadlines and dates of consideration).
+    public static func day(_ date: Date) -> Day {
+        let p = calendar.dateComponents([.day, .month, .year], from: date)
+        return Day(p.year ?? 0, p.month ?? 0, p.day ?? 0)
+    }
+
     /// "07/03/2018 15:39"
     public static func dateTime(_ date: Date) -> String {
         let p = calendar.dateComponents([.hour, .minute], from: date)

@@ -52,18 +52,9 @@ enum RegisterService {
 
     // MARK: Reading
 
-    static func currentYear(_ req: Request) -> Int {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = VietnameseFormat.timeZone
-        return cal.component(.year, from: req.now)
-    }
+    static func currentYear(_ req: Request) -> Int { today(req).year }
 
-    static func today(_ req: Request) -> Day {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = VietnameseFormat.timeZone
-        let p = cal.dateComponents([.year, .month, .day], from: req.now)
-        return Day(p.year!, p.month!, p.day!)
-    }
+    static func today(_ req: Request) -> Day { VietnameseFormat.day(req.now) }
 
     /// The history of a subject as the evaluator sees it.
     static func loadCase(_ subject: RegisterSubject, type: SubjectType, name: String, gender: Gender?, evaluationYear: Int, asOf: Day,
