@@ -85,13 +85,12 @@ public enum WordML {
         return "<w:r><w:rPr>\(props)</w:rPr>\(body)</w:r>"
     }
 
-    /// A paragraph. `firstLine` in twips (720 = 1.27 cm); `after` spacing in points; `borderBelow` draws the short
-    /// solid line of the decree under a heading, its length set by `indent` (left and right, twips).
+    /// A paragraph. `firstLine` and `indent` (left and right) in twips (720 = 1.27 cm); `after` spacing in points.
+    /// The decree's short lines under headings are drawn by `rule(width:within:)`.
     public static func paragraph(_ runs: [Run], align: Align = .both, firstLine: Int = 0, after: Double = 6, before: Double = 0,
-                                 lineSpacing: Int = 240, borderBelow: Bool = false, indent: Int = 0, keepNext: Bool = false) -> String {
+                                 lineSpacing: Int = 240, indent: Int = 0, keepNext: Bool = false) -> String {
         var ppr = ""
         if keepNext { ppr += "<w:keepNext/>" }
-        if borderBelow { ppr += "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>" }
         ppr += "<w:spacing w:before=\"\(Int(before * 20))\" w:after=\"\(Int(after * 20))\" w:line=\"\(lineSpacing)\" w:lineRule=\"auto\"/>"
         if firstLine > 0 || indent > 0 { ppr += "<w:ind w:left=\"\(indent)\" w:right=\"\(indent)\" w:firstLine=\"\(firstLine)\"/>" }
         ppr += "<w:jc w:val=\"\(align.rawValue)\"/>"
@@ -108,9 +107,8 @@ public enum WordML {
     }
 
     public static func text(_ s: String, bold: Bool = false, italic: Bool = false, size: Double = 14, align: Align = .both, firstLine: Int = 0,
-                            after: Double = 6, borderBelow: Bool = false, indent: Int = 0, keepNext: Bool = false) -> String {
-        paragraph([Run(s, bold: bold, italic: italic, size: size)], align: align, firstLine: firstLine, after: after, borderBelow: borderBelow,
-                  indent: indent, keepNext: keepNext)
+                            after: Double = 6, indent: Int = 0, keepNext: Bool = false) -> String {
+        paragraph([Run(s, bold: bold, italic: italic, size: size)], align: align, firstLine: firstLine, after: after, indent: indent, keepNext: keepNext)
     }
 
     /// A table. `widths` in twips; `borders` false gives the borderless layout tables of the header and signatures.
