@@ -44,11 +44,14 @@ extension Operations {
             for (award, verdict) in try evaluator.verdicts(c) { summary.verdicts[award, default: [:]][verdict.rawValue, default: 0] += 1 }
             summary.subjects += 1
         }
-        for unit in try await Unit.query(on: db).all() {
-            try add(try await RegisterService.loadCase(.unit(unit.id!), type: .collective, name: unit.officialName, gender: nil, evaluationYear: y, asOf: asOf, on: db))
+        let units = try await Unit.query(on: db).all()
+        let unitsByID = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0) })
+        for unit in units {
+            try add(try await RegisterService.loadCase(.unit(unit.id!), unit: unit, type: .collective, name: unit.officialName, gender: nil, evaluationYear: y, asOf: asOf, on: db))
         }
         for person in try await Person.query(on: db).all() {
-            try add(try await RegisterService.loadCase(.person(person.id!), type: .individual, name: person.fullName,
+            guard let unit = unitsByID[person.unitID] else { continue }
+            try add(try await RegisterService.loadCase(.person(person.id!), unit: unit, type: .individual, name: person.fullName,
                                                        gender: person.gender.flatMap(Gender.init(rawValue:)), evaluationYear: y, asOf: asOf, on: db))
         }
         return summary

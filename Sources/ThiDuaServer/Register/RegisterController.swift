@@ -167,6 +167,7 @@ struct RegisterController {
     func evaluate(_ req: Request, _ kind: SubjectType) async throws -> (EligibilityReport, RegisterSubject) {
         let (subject, unitID, name) = try await RegisterService.subject(req, kind: kind)
         try await RegisterService.requireView(unitID, req: req)
+        guard let unit = try await Unit.find(unitID, on: req.db) else { throw DomainError.notFound("Không tìm thấy đơn vị.") }
         let year = try await OrganisationService.selectedYear(req)
         let today = RegisterService.today(req)
         var asOf = RegisterService.defaultAsOf(for: year, today: today)
@@ -177,7 +178,7 @@ struct RegisterController {
         if year > asOf.year { throw DomainError.invalid("Năm xét \(year) ở sau ngày xét \(asOf.vietnamese).", field: "year") }
         var gender: Gender?
         if case .person(let id) = subject { gender = try await Person.find(id, on: req.db)?.gender.flatMap(Gender.init(rawValue:)) }
-        let c = try await RegisterService.loadCase(subject, type: kind, name: name, gender: gender, evaluationYear: year, asOf: asOf, on: req.db)
+        let c = try await RegisterService.loadCase(subject, unit: unit, type: kind, name: name, gender: gender, evaluationYear: year, asOf: asOf, on: req.db)
         return (try req.application.evaluator.evaluate(c), subject)
     }
 
@@ -312,10 +313,10 @@ struct RegisterController {
                              unconfirmed: r.results.contains { $0.verdict == .eligible && $0.usesUnconfirmedRule })
         }
         for unit in units {
-            let c = try await RegisterService.loadCase(.unit(unit.id!), type: .collective, name: unit.officialName, gender: nil, evaluationYear: year, asOf: asOf, on: req.db)
+            let c = try await RegisterService.loadCase(.unit(unit.id!), unit: unit, type: .collective, name: unit.officialName, gender: nil, evaluationYear: year, asOf: asOf, on: req.db)
             rows.append(row(try evaluator.evaluate(c), name: unit.officialName, kind: .collective, href: "/register/units/\(unit.id!)", unit: unit.shortName))
             for p in try await Person.query(on: req.db).filter(\.$unitID == unit.id!).sort(\.$fullName).all() {
-                let pc = try await RegisterService.loadCase(.person(p.id!), type: .individual, name: p.fullName, gender: p.gender.flatMap(Gender.init(rawValue:)),
+                let pc = try await RegisterService.loadCase(.person(p.id!), unit: unit, type: .individual, name: p.fullName, gender: p.gender.flatMap(Gender.init(rawValue:)),
                                                             evaluationYear: year, asOf: asOf, on: req.db)
                 rows.append(row(try evaluator.evaluate(pc), name: p.fullName, kind: .individual, href: "/register/people/\(p.id!)", unit: unit.shortName))
             }

@@ -57,7 +57,8 @@ enum RegisterService {
     static func today(_ req: Request) -> Day { VietnameseFormat.day(req.now) }
 
     /// The history of a subject as the evaluator sees it.
-    static func loadCase(_ subject: RegisterSubject, type: SubjectType, name: String, gender: Gender?, evaluationYear: Int, asOf: Day,
+    /// `unit` is the collective itself, or the person's unit (its kind chooses the civil or armed-forces titles).
+    static func loadCase(_ subject: RegisterSubject, unit: Unit, type: SubjectType, name: String, gender: Gender?, evaluationYear: Int, asOf: Day,
                          on db: any Database) async throws -> EligibilityCase {
         let key = subject.key
         let ratings = try await RatingRecord.query(on: db).filter(\.$subjectKey == key).all()
@@ -65,11 +66,7 @@ enum RegisterService {
         let initiatives = try await InitiativeRecord.query(on: db).filter(\.$subjectKey == key).all()
         let restrictions = try await RestrictionRecord.query(on: db).filter(\.$subjectKey == key).all()
         var c = EligibilityCase(evaluationYear: evaluationYear, asOf: asOf, subjectType: type, name: name, gender: gender)
-        let unitID: UUID? = switch subject {
-        case .unit(let u): u
-        case .person(let p): try await Person.find(p, on: db)?.unitID
-        }
-        if let unitID, let unit = try await Unit.find(unitID, on: db) { c.armedForces = unit.unitKind == .armedForces }
+        c.armedForces = unit.unitKind == .armedForces
         for r in ratings { if let v = TaskRating(rawValue: r.rating) { c.ratings[r.year] = v } }
         c.awards = awards.map {
             AwardFact(kind: $0.kind, year: $0.year, type: AwardType(rawValue: $0.awardType) ?? .merit, decision: $0.decision,
