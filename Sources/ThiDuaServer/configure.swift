@@ -43,7 +43,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     // Sessions live in the database so that several instances behind one load balancer share them.
     app.sessions.use(.fluent)
     let secure = config.secureCookies
-    app.sessions.configuration = SessionsConfiguration(cookieName: "thidua-session") { id in
+    app.sessions.configuration = SessionsConfiguration(cookieName: SessionCookie.name) { id in
         HTTPCookies.Value(string: id.string, expires: Date(timeIntervalSinceNow: 12 * 3600), maxAge: nil, domain: nil, path: "/",
                           isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
@@ -59,15 +59,19 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
                                                   viewDirectory: resources.appendingPathComponent("Views").path))
     app.leaf.cache.isEnabled = app.environment.isRelease
 
-    app.routes.defaultMaxBodySize = "1mb"
+    app.routes.defaultMaxBodySize = ByteCount(value: BodyLimitMiddleware.largest)
     // API dates are ISO 8601 (UTC); pages show dd/MM/yyyy in Asia/Ho_Chi_Minh.
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.sortedKeys]
     let decoder = JSONDecoder()
     decoder.dateDecodingStrategy = .iso8601
     ContentConfiguration.global.use(encoder: encoder, for: .json)
     ContentConfiguration.global.use(decoder: decoder, for: .json)
     app.middleware = Middlewares()
+    // Outermost: every answer, static files and error pages included, carries the security headers.
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(BodyLimitMiddleware())
     if app.environment == .testing {
         app.logger.logLevel = .warning
     } else {

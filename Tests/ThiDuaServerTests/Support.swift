@@ -142,3 +142,23 @@ extension TestingHTTPResponse {
 func count<M: Model>(_ m: M.Type, _ app: Application) async throws -> Int {
     try await M.query(on: app.db).count()
 }
+
+/// Calls the JSON API with a raw body (malformed JSON, huge numbers, deep nesting) and optional extra headers.
+@discardableResult
+func apiRaw(_ app: Application, _ method: HTTPMethod, _ path: String, token: String? = nil, body: String,
+            contentType: HTTPMediaType = .json, headers: [(String, String)] = []) async throws -> TestingHTTPResponse {
+    var out: TestingHTTPResponse!
+    try await app.testing().test(method, path, beforeRequest: { req in
+        if let token { req.headers.bearerAuthorization = .init(token: token) }
+        req.headers.contentType = contentType
+        for (k, v) in headers { req.headers.replaceOrAdd(name: k, value: v) }
+        req.body = ByteBuffer(string: body)
+    }, afterResponse: { res in out = res })
+    return out
+}
+
+/// The server still answers: no request before this one ended the process or wedged it.
+func expectAlive(_ app: Application, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    let res = try await api(app, .GET, "/healthz")
+    #expect(res.status == .ok, "the server no longer answers /healthz", sourceLocation: sourceLocation)
+}

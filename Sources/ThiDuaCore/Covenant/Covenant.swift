@@ -29,24 +29,45 @@ public struct CovenantContent: Codable, Sendable, Equatable {
         self.keyTasks = keyTasks; self.scale = scale; self.closing = closing; self.isDemo = isDemo
     }
 
-    /// Checks what a covenant must satisfy to be saved: a title, tasks linked to existing criteria.
+    /// Longest lists and texts of a covenant (each refused with a 422 naming the field beyond them).
+    public static let maxKeyTasks = 200, maxBases = 50, maxLongText = 20_000
+
+    /// Checks what a covenant must satisfy to be saved: a title, bounded lists and texts, tasks linked to
+    /// existing criteria.
     public func validated() throws -> CovenantContent {
         var c = self
         c.title = try Validate.name(title, field: "title", label: "Tên văn bản giao ước", maxLength: 300)
         c.place = try Validate.name(place, field: "place", label: "Địa danh", maxLength: 80)
-        c.bases = bases.map(VietnameseText.clean).filter { !$0.isEmpty }
-        c.preamble = VietnameseText.clean(preamble)
-        c.closing = VietnameseText.clean(closing)
+        try Bounded.list(bases, field: "bases", label: "Căn cứ", max: Self.maxBases)
+        c.bases = try bases.map { try Bounded.text($0, field: "bases", label: "Căn cứ", max: 1_000) ?? "" }.filter { !$0.isEmpty }
+        c.preamble = try Bounded.text(preamble, field: "preamble", label: "Phần mở đầu", max: Self.maxLongText) ?? ""
+        c.closing = try Bounded.text(closing, field: "closing", label: "Phần cam kết", max: Self.maxLongText) ?? ""
+        try Bounded.list(keyTasks, field: "keyTasks", label: "Nhiệm vụ trọng tâm", max: Self.maxKeyTasks)
         let codes = Set(ScoringScale.flatten(scale).map(\.criterion.code))
         c.keyTasks = try keyTasks.enumerated().compactMap { i, t in
-            let text = VietnameseText.clean(t.text)
+            let text = try Bounded.text(t.text, field: "keyTasks", label: "Nhiệm vụ \(i + 1)", max: 4_000) ?? ""
             if text.isEmpty { return nil }
+            try Bounded.list(t.criteria, field: "keyTasks", label: "Nhiệm vụ \(i + 1): tiêu chí liên kết", max: ScoringScale.maxCriteria)
             for code in t.criteria where !codes.contains(code) {
-                throw DomainError.invalid("Nhiệm vụ \(i + 1) liên kết với tiêu chí “\(code)” không có trong thang điểm.", field: "keyTasks")
+                throw DomainError.invalid("Nhiệm vụ \(i + 1) liên kết với tiêu chí “\(code.prefix(Bounded.codeLength))” không có trong thang điểm.", field: "keyTasks")
             }
             return KeyTask(text: text, criteria: t.criteria)
         }
         return c
+    }
+
+    /// The comment target `item` ("general", "task:N" or a criterion code) if it names something in this
+    /// content; nil otherwise. Total: any text, any number, and a covenant without tasks are answered, not trapped.
+    public func commentItem(_ raw: String?) -> String? {
+        let item = (raw ?? "").trimmingCharacters(in: .whitespaces)
+        if item.isEmpty || item == "general" { return "general" }
+        if item.hasPrefix("task:") {
+            guard let n = try? Bounded.int(text: String(item.dropFirst(5)), field: "item", label: "Nhiệm vụ", in: 1...Self.maxKeyTasks),
+                  keyTasks.indices.contains(n - 1) else { return nil }
+            return "task:\(n)"
+        }
+        guard Bounded.isSafeCode(item), ScoringScale.flatten(scale).contains(where: { $0.criterion.code == item }) else { return nil }
+        return item
     }
 }
 

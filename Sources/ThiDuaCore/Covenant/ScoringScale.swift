@@ -74,24 +74,40 @@ public struct CriterionInput: Codable, Sendable, Equatable {
 public enum ScoringScale {
     public static let maxDepth = 4
 
-    /// Builds the tree from a flat list (order kept), refusing what cannot be scored:
-    /// maximum ≤ 0, duplicate codes, an unknown parent, a criterion under itself, more than 4 levels.
-    public static func build(_ items: [CriterionInput]) throws -> [Criterion] {
+    /// At most this many criteria in one scale (the demo has 14; a real scale some 60).
+    public static let maxCriteria = 500
+
+    /// Builds the tree from a flat list (order kept), refusing what cannot be scored: a code outside the safe
+    /// alphabet, duplicate codes, a maximum outside 0 < max ≤ 10.000 or with more than two decimals, an unknown
+    /// parent, a criterion under itself, more than 4 levels. Every number is bounded here, before any sum.
+    public static func build(_ raw: [CriterionInput]) throws -> [Criterion] {
+        try Bounded.list(raw, field: "scale", label: "Thang điểm", max: maxCriteria)
         var seen = Set<String>()
-        for item in items {
-            let code = item.code.trimmingCharacters(in: .whitespaces)
-            if code.isEmpty { throw DomainError.invalid("Mỗi tiêu chí phải có mã.", field: "code") }
+        var items: [CriterionInput] = []
+        for item in raw {
+            var i = item
+            i.code = try Bounded.code(item.code, field: "code", label: "Mã tiêu chí")
+            let code = i.code
             if !seen.insert(code).inserted { throw DomainError.invalid("Mã tiêu chí “\(code)” bị trùng.", field: code) }
-            if VietnameseText.clean(item.name).isEmpty { throw DomainError.invalid("Tiêu chí “\(code)” chưa có tên.", field: code) }
-            if item.kind == .adjustment {
-                guard let per = item.perEvent, per != 0 else { throw DomainError.invalid("Tiêu chí “\(code)”: điểm thưởng/trừ mỗi sự việc phải khác 0.", field: code) }
-                _ = per
+            if let parent = item.parent?.trimmingCharacters(in: .whitespaces), !parent.isEmpty {
+                i.parent = try Bounded.code(parent, field: code, label: "Mã tiêu chí cha của “\(code)”")
+            } else {
+                i.parent = nil
             }
-            if !(item.maxPoints > 0) || !item.maxPoints.isFinite {
-                throw DomainError.invalid("Tiêu chí “\(code)”: điểm tối đa (hoặc mức trần) phải lớn hơn 0.", field: code)
+            i.name = try Validate.name(item.name, field: code, label: "Tên tiêu chí “\(code)”", maxLength: 500)
+            i.guidance = try Bounded.text(item.guidance, field: code, label: "Hướng dẫn chấm của tiêu chí “\(code)”", max: 4_000)
+            let kind = item.kind ?? .manual
+            i.maxPoints = try Bounded.points(item.maxPoints, field: code,
+                                             label: "Tiêu chí “\(code)”: \(kind == .adjustment ? "mức trần" : "điểm tối đa")")
+            if kind == .adjustment {
+                i.perEvent = try Bounded.points(item.perEvent, field: code, label: "Tiêu chí “\(code)”: điểm thưởng/trừ mỗi sự việc", positive: false)
+            } else {
+                i.perEvent = nil
             }
+            try Bounded.list(item.appliesTo, field: code, label: "Tiêu chí “\(code)”: đơn vị áp dụng", max: maxCriteria)
+            items.append(i)
         }
-        let byCode = Dictionary(uniqueKeysWithValues: items.map { ($0.code.trimmingCharacters(in: .whitespaces), $0) })
+        let byCode = Dictionary(uniqueKeysWithValues: items.map { ($0.code, $0) })
         // Parents must exist and chains must end at a root: a loop means a criterion under itself.
         for item in items {
             var chain: [String] = [item.code]
@@ -101,16 +117,16 @@ public enum ScoringScale {
                 if chain.contains(p) { throw DomainError.invalid("Tiêu chí “\(item.code)” nằm dưới chính nó (vòng lặp qua “\(p)”).", field: item.code) }
                 chain.append(p)
                 if chain.count > maxDepth { throw DomainError.invalid("Tiêu chí “\(item.code)” sâu quá \(maxDepth) cấp.", field: item.code) }
-                cursor = byCode[p]!.parent.flatMap { $0.isEmpty ? nil : $0 }
+                cursor = byCode[p]?.parent
             }
         }
+        let byParent = Dictionary(grouping: items.filter { $0.parent != nil }, by: { $0.parent ?? "" })
         func node(_ i: CriterionInput) -> Criterion {
-            let code = i.code.trimmingCharacters(in: .whitespaces)
-            let children = items.filter { ($0.parent ?? "") == code }.map(node)
-            return Criterion(code: code, name: VietnameseText.clean(i.name), maxPoints: i.maxPoints, guidance: VietnameseText.clean(i.guidance ?? ""),
-                             kind: i.kind ?? .manual, perEvent: i.perEvent, appliesTo: i.appliesTo.map { $0.sorted { $0.uuidString < $1.uuidString } }, children: children)
+            let children = (byParent[i.code] ?? []).map(node)
+            return Criterion(code: i.code, name: i.name, maxPoints: i.maxPoints, guidance: i.guidance ?? "",
+                             kind: i.kind ?? .manual, perEvent: i.perEvent, appliesTo: i.appliesTo.map { Array(Set($0)).sorted { $0.uuidString < $1.uuidString } }, children: children)
         }
-        return items.filter { ($0.parent ?? "").isEmpty }.map(node)
+        return items.filter { $0.parent == nil }.map(node)
     }
 
     /// The tree as a flat list (depth-first), with parents.
@@ -166,8 +182,18 @@ public enum ScoringScale {
         return raw * totalMax(tree) / unitMax
     }
 
-    /// "12,5" or "20".
+    /// "12,5", "20" or "1.250": total for every Double (a stored value from before the bounds, NaN or 1e19
+    /// included), since `Int(v)` on a value out of Int's range ends the process.
     public static func points(_ v: Double) -> String {
-        v == v.rounded() ? String(Int(v)) : String(format: "%.2f", v).replacingOccurrences(of: "0+$", with: "", options: .regularExpression).replacingOccurrences(of: ".", with: ",")
+        guard v.isFinite else { return "–" }
+        let hundredths = (v * 100).rounded()
+        guard abs(hundredths) < 9e15 else { return String(format: "%.0f", v) }
+        let h = Int(hundredths)
+        let whole = VietnameseFormat.number(h / 100)
+        let frac = abs(h % 100)
+        if frac == 0 { return whole }
+        let sign = h < 0 && h / 100 == 0 ? "-" : ""
+        let digits = frac % 10 == 0 ? String(frac / 10) : String(format: "%02d", frac)
+        return sign + whole + "," + digits
     }
 }

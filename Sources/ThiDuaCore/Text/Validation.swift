@@ -38,9 +38,6 @@ public enum Validate {
 
     /// An emulation year between 2000 and 2100.
     public static func year(_ value: Int?) throws -> Int {
-        guard let y = value, (2000...2100).contains(y) else {
-            throw DomainError.invalid("Năm thi đua phải là một năm từ 2000 đến 2100.", field: "year")
-        }
-        return y
+        try Bounded.emulationYear(value)
     }
 }

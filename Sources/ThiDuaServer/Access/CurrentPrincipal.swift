@@ -89,7 +89,7 @@ struct PolicyMiddleware: AsyncMiddleware {
                 throw DomainError(.unauthenticated, req.storage[TokenFailureKey.self] ?? "Cần gửi kèm mã truy cập (Authorization: Bearer …).")
             }
             let next = req.url.path + (req.url.query.map { "?" + $0 } ?? "")
-            return req.redirect(to: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+            return req.redirect(to: CommonPath.login.url([("next", LocalPath.safe(next))]))
         }
         throw DomainError.forbidden("Vai trò của bạn không được phép dùng chức năng này.")
     }

@@ -7,9 +7,10 @@ import Vapor
 struct AuthController {
     func register(pages: any RoutesBuilder, api: any RoutesBuilder) {
         pages.on(.GET, "login", policy: .everyone, use: loginPage)
-        pages.on(.POST, "login", policy: .everyone, use: login)
+        // Credentials are small: 16 KB is plenty, and a large body is refused before any password hashing.
+        pages.on(.POST, "login", policy: .everyone, body: .collect(maxSize: "16kb"), use: login)
         pages.on(.POST, "logout", policy: .signedIn, use: logout)
-        api.on(.POST, "auth", "token", policy: .everyone, use: issueToken)
+        api.on(.POST, "auth", "token", policy: .everyone, body: .collect(maxSize: "16kb"), use: issueToken)
         api.on(.DELETE, "auth", "token", policy: .signedIn, use: revokeToken)
         api.on(.GET, "me", policy: .signedIn, use: me)
     }
@@ -22,7 +23,7 @@ struct AuthController {
 
     /// GET /login
     @Sendable func loginPage(_ req: Request) async throws -> Response {
-        if req.principal != nil { return req.redirect(to: "/") }
+        if req.principal != nil { return req.redirect(to: CommonPath.home.url) }
         let next = (try? req.query.get(String.self, at: "next")) ?? "/"
         return try await Pages.render(req, "login", title: "Đăng nhập", LoginPage(username: "", next: safeNext(next), error: nil))
     }
@@ -52,13 +53,11 @@ struct AuthController {
     /// POST /logout
     @Sendable func logout(_ req: Request) async throws -> Response {
         req.session.destroy()
-        return req.redirect(to: "/login")
+        return req.redirect(to: CommonPath.login.url)
     }
 
-    /// Only local paths are followed after login.
-    private func safeNext(_ next: String) -> String {
-        next.hasPrefix("/") && !next.hasPrefix("//") ? next : "/"
-    }
+    /// Only same-site paths are followed after login (`LocalPath`: no "//host", no "/\\host", no scheme).
+    private func safeNext(_ next: String) -> String { LocalPath.safe(next) }
 
     struct TokenRequest: Content { var username: String?; var password: String? }
     struct TokenResponse: Content { var token: String; var expiresAt: Date; var user: UserDTO }

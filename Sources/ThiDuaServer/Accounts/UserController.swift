@@ -45,7 +45,7 @@ struct UserController {
         do {
             let (user, password) = try await AccountService.create(input, req: req)
             Pages.flash(req, "Đã tạo tài khoản “\(user.username)”. Mật khẩu ban đầu: \(password) (chỉ hiện một lần).")
-            return req.redirect(to: "/users/\(user.id!)")
+            return req.redirect(to: AccountPath.user(try user.requireID()).url)
         } catch let e as DomainError {
             var shown = input
             shown.password = nil
@@ -77,7 +77,7 @@ struct UserController {
         let user = try await AccountService.find(req)
         try await AccountService.setDisabled(user, disabled, req: req)
         Pages.flash(req, disabled ? "Đã vô hiệu hóa tài khoản và thu hồi các mã truy cập API." : "Đã kích hoạt lại tài khoản.")
-        return req.redirect(to: "/users/\(user.id!)")
+        return req.redirect(to: AccountPath.user(try user.requireID()).url)
     }
 
     struct PasswordInput: Content { var password: String? }
@@ -86,21 +86,21 @@ struct UserController {
         let user = try await AccountService.find(req)
         let password = try await AccountService.resetPassword(user, newPassword: try req.content.decode(PasswordInput.self).password, req: req)
         Pages.flash(req, "Đã đặt lại mật khẩu cho “\(user.username)”: \(password) (chỉ hiện một lần).")
-        return req.redirect(to: "/users/\(user.id!)")
+        return req.redirect(to: AccountPath.user(try user.requireID()).url)
     }
 
     @Sendable func grantForm(_ req: Request) async throws -> Response {
         let user = try await AccountService.find(req)
         _ = try await AccountService.grant(try req.content.decode(AccountService.GrantInput.self), to: user, req: req)
         Pages.flash(req, "Đã cấp vai trò.")
-        return req.redirect(to: "/users/\(user.id!)")
+        return req.redirect(to: AccountPath.user(try user.requireID()).url)
     }
 
     @Sendable func revokeForm(_ req: Request) async throws -> Response {
         let user = try await AccountService.find(req)
         try await AccountService.revoke(grantID: req.parameters.get("grantID", as: UUID.self), of: user, req: req)
         Pages.flash(req, "Đã thu hồi vai trò.")
-        return req.redirect(to: "/users/\(user.id!)")
+        return req.redirect(to: AccountPath.user(try user.requireID()).url)
     }
 
     struct Created: Content { var user: UserDTO; var password: String }

@@ -35,7 +35,8 @@ struct AuditController {
         var action: String?
         var from: String?
         var to: String?
-        var page: Int?
+        /// Text, parsed by `Bounded.page`: "-1", "0" and "99999999999999999999" get a 422, not a trap.
+        var page: String?
     }
 
     static let pageSize = 50
@@ -54,8 +55,8 @@ struct AuditController {
             guard let d = VietnameseFormat.parseDate(raw) else { throw DomainError.invalid("Ngày kết thúc phải có dạng dd/MM/yyyy.", field: "to") }
             q = q.filter(\.$atMillis < Int64(d.addingTimeInterval(86_400).timeIntervalSince1970 * 1000))
         }
-        let page = max(1, f.page ?? 1)
-        return try await q.range((page - 1) * Self.pageSize ..< page * Self.pageSize).all().map {
+        let page = try Bounded.page(text: f.page)
+        return try await q.range(Bounded.pageRange(page, size: Self.pageSize)).all().map {
             EntryDTO(seq: $0.seq, at: VietnameseFormat.dateTime(Date(timeIntervalSince1970: Double($0.atMillis) / 1000)), actor: $0.actor,
                      entity: $0.entity, entityID: $0.entityID, action: $0.action, oldValue: $0.oldValue, newValue: $0.newValue, hash: String($0.hash.prefix(12)))
         }
@@ -65,23 +66,29 @@ struct AuditController {
         var entries: [EntryDTO]
         var filter: Filter
         var page: Int
-        var nextPage: Int?
-        var prevPage: Int?
+        var nextPage: String?
+        var prevPage: String?
         var entities: [String]
         var verdict: String
         var intact: Bool
     }
 
+    /// The same filter on another page, built by `AuditPath` (every value percent-encoded).
+    func link(_ f: Filter, page: Int) -> String {
+        AuditPath.audit.url([("page", String(page)), ("actor", f.actor), ("entity", f.entity), ("action", f.action), ("from", f.from), ("to", f.to)])
+    }
+
     @Sendable func page(_ req: Request) async throws -> Response {
         let f = try req.query.decode(Filter.self)
         let entries = try await entries(req)
-        let page = max(1, f.page ?? 1)
+        let page = try Bounded.page(text: f.page)
         let verdict = try await AuditLog.verify(on: req.db)
         var intact = false
         if case .intact = verdict { intact = true }
         return try await Pages.render(req, "audit", title: "Nhật ký thay đổi",
-                                      Page(entries: entries, filter: f, page: page, nextPage: entries.count == Self.pageSize ? page + 1 : nil,
-                                           prevPage: page > 1 ? page - 1 : nil,
+                                      Page(entries: entries, filter: f, page: page,
+                                           nextPage: entries.count == Self.pageSize && page < Bounded.pages.upperBound ? link(f, page: page + 1) : nil,
+                                           prevPage: page > 1 ? link(f, page: page - 1) : nil,
                                            entities: ["user", "role_grant", "api_token", "unit", "bloc", "membership", "bloc_year", "emulation_year"],
                                            verdict: verdict.message, intact: intact))
     }

@@ -84,17 +84,22 @@ struct CovenantController {
     struct CriterionRow: Content, Sendable {
         var code: String; var parent: String?; var name: String; var maxPoints: String; var maxValue: Double; var kind: String; var kindLabel: String
         var formula: String; var guidance: String; var perEvent: Double?; var appliesTo: [String]; var depth: Int; var isGroup: Bool
+        /// "+1", "-2,5": the per-event points as shown.
+        var perEventText: String?
+        /// Built by `CovenantPath` for the page only (the code is percent-encoded as one segment).
+        var deleteURL: String?
     }
     struct TaskRow: Content, Sendable { var number: Int; var text: String; var criteria: [String] }
     struct CommentRow: Content, Sendable {
         var id: UUID; var item: String; var unit: String; var author: String; var text: String; var at: String
         var answer: String?; var answeredBy: String?
+        var answerURL: String?
     }
     struct SignatureRow: Content, Sendable {
         var unitID: UUID; var unitName: String; var role: String?; var signed: Bool; var absent: Bool
         var signer: String?; var position: String?; var at: String?; var reason: String?; var fingerprint: String?
     }
-    struct VersionRef: Content, Sendable { var id: UUID; var number: Int; var status: String; var statusLabel: String }
+    struct VersionRef: Content, Sendable { var id: UUID; var number: Int; var status: String; var statusLabel: String; var url: String }
 
     struct CovenantDTO: Content, Sendable {
         var id: UUID
@@ -136,7 +141,8 @@ struct CovenantController {
             criteria: ScoringScale.flatten(content.scale).map { c, parent, depth in
                 CriterionRow(code: c.code, parent: parent, name: c.name, maxPoints: ScoringScale.points(c.maxPoints), maxValue: c.maxPoints, kind: c.kind.rawValue,
                              kindLabel: c.kind.label, formula: c.kind.formula, guidance: c.guidance, perEvent: c.perEvent,
-                             appliesTo: (c.appliesTo ?? []).map { units[$0]?.shortName ?? allUnits[$0] ?? "?" }, depth: depth, isGroup: !c.children.isEmpty)
+                             appliesTo: (c.appliesTo ?? []).map { units[$0]?.shortName ?? allUnits[$0] ?? "?" }, depth: depth, isGroup: !c.children.isEmpty,
+                             perEventText: c.perEvent.map { $0 > 0 ? "+" + ScoringScale.points($0) : ScoringScale.points($0) })
             },
             tasks: content.keyTasks.enumerated().map { TaskRow(number: $0.offset + 1, text: $0.element.text, criteria: $0.element.criteria) },
             totalMax: ScoringScale.points(ScoringScale.totalMax(content.scale)), warnings: ScoringScale.warnings(content.scale),
@@ -153,23 +159,24 @@ struct CovenantController {
                                     reason: s?.absentReason, fingerprint: s.map { CovenantSeal.fingerprint($0.digest) })
             },
             signedCount: sigs.count, memberCount: ctx.members.count,
-            versions: versions.map { VersionRef(id: $0.id!, number: $0.number, status: $0.status, statusLabel: $0.covenantStatus.label) })
+            versions: versions.map { VersionRef(id: $0.id!, number: $0.number, status: $0.status, statusLabel: $0.covenantStatus.label, url: CovenantPath.covenant($0.id!).url) })
     }
 
     // MARK: Pages
 
-    struct BlocCovenantPage: Encodable, Sendable { var blocID: UUID; var blocName: String; var year: Int; var canCreate: Bool; var hasLastYear: Bool }
+    struct BlocCovenantPage: Encodable, Sendable { var blocID: UUID; var blocName: String; var year: Int; var canCreate: Bool; var hasLastYear: Bool; var blocURL: String; var createURL: String }
 
     @Sendable func blocCovenantPage(_ req: Request) async throws -> Response {
         let bloc = try await OrganisationService.bloc(req)
         let year = try await OrganisationService.selectedYear(req)
         if let v = try await CovenantService.current(blocID: bloc.id!, year: year, on: req.db) {
-            return req.redirect(to: "/covenants/\(v.id!)")
+            return req.redirect(to: CovenantPath.covenant(try v.requireID()).url)
         }
         let hasLast = try await CovenantModel.query(on: req.db).filter(\.$blocID == bloc.id!).filter(\.$year == year - 1).first() != nil
         return try await Pages.render(req, "covenants/none", title: "Giao ước thi đua \(year)",
                                       BlocCovenantPage(blocID: bloc.id!, blocName: bloc.name, year: year,
-                                                       canCreate: req.principal?.canLeadBloc(bloc.id!, year: year) ?? false, hasLastYear: hasLast))
+                                                       canCreate: req.principal?.canLeadBloc(bloc.id!, year: year) ?? false, hasLastYear: hasLast,
+                                                       blocURL: OrganisationPath.bloc(bloc.id!).url([("year", String(year))]), createURL: CovenantPath.blocCovenant(bloc: bloc.id!).url))
     }
 
     @Sendable func createForm(_ req: Request) async throws -> Response {
@@ -178,10 +185,28 @@ struct CovenantController {
         let input = try req.content.decode(In.self)
         let v = try await CovenantService.create(bloc: bloc, input: .init(year: input.year, copyFromLastYear: input.mode == "copy"), req: req)
         Pages.flash(req, "Đã tạo dự thảo giao ước năm \(input.year ?? 0).")
-        return req.redirect(to: "/covenants/\(v.id!)")
+        return req.redirect(to: CovenantPath.covenant(try v.requireID()).url)
+    }
+
+    /// The page's links and form actions, built by `CovenantPath`.
+    struct Links: Encodable, Sendable {
+        var bloc: String, print: String, docx: String, save: String, criteria: String, comments: String, sign: String, absent: String
+        var startConsultation: String, backToDraft: String, openForSigning: String, withdrawFromSigning: String, amend: String
+
+        init(_ c: CovenantDTO) {
+            let v = c.id
+            bloc = OrganisationPath.bloc(c.blocID).url([("year", String(c.year))])
+            print = CovenantPath.print(v).url; docx = CovenantPath.docx(v).url; save = CovenantPath.covenant(v).url
+            criteria = CovenantPath.criteria(v).url; comments = CovenantPath.comments(v).url
+            sign = CovenantPath.sign(v).url; absent = CovenantPath.absent(v).url
+            startConsultation = CovenantPath.action(v, .startConsultation).url; backToDraft = CovenantPath.action(v, .backToDraft).url
+            openForSigning = CovenantPath.action(v, .openForSigning).url; withdrawFromSigning = CovenantPath.action(v, .withdrawFromSigning).url
+            amend = CovenantPath.action(v, .amend).url
+        }
     }
 
     struct CovenantPage: Encodable, Sendable {
+        var links: Links
         var c: CovenantDTO
         var canLead: Bool
         var canEdit: Bool
@@ -200,9 +225,11 @@ struct CovenantController {
     @Sendable func page(_ req: Request) async throws -> Response {
         let ctx = try await CovenantService.context(req)
         try CovenantService.requireView(ctx, req: req)
-        let c = try await dto(ctx, req: req)
+        var c = try await dto(ctx, req: req)
         let p = try req.requirePrincipal()
         let canLead = p.canLeadBloc(ctx.bloc.id!, year: ctx.covenant.year) && ctx.isCurrent
+        for i in c.criteria.indices { c.criteria[i].deleteURL = CovenantPath.deleteCriterion(c.id, code: c.criteria[i].code).url }
+        for i in c.comments.indices { c.comments[i].answerURL = CovenantPath.answer(c.id, comment: c.comments[i].id).url }
         let memberIDs = Set(ctx.members.compactMap(\.id))
         let heads = Set(p.units(as: .unitHead)).intersection(memberIDs)
         let signedUnits = Set(c.signatures.filter { $0.signed || $0.absent }.map(\.unitID))
@@ -211,7 +238,7 @@ struct CovenantController {
         items += c.tasks.map { .init(value: "task:\($0.number)", label: "Nhiệm vụ \($0.number)") }
         items += c.criteria.map { .init(value: $0.code, label: "Tiêu chí \($0.code)") }
         return try await Pages.render(req, "covenants/show", title: c.content.title, CovenantPage(
-            c: c, canLead: canLead, canEdit: canLead && status.editable,
+            links: Links(c), c: c, canLead: canLead, canEdit: canLead && status.editable,
             canComment: status == .consultation && ctx.isCurrent && CovenantService.isMember(p, ctx),
             canSign: status == .openForSigning && ctx.isCurrent && !heads.subtracting(signedUnits).isEmpty,
             isOffice: p.isOffice,
@@ -244,7 +271,7 @@ struct CovenantController {
         return Downloads.file(try doc.docx(), type: Downloads.docx, filename: "giao-uoc-\(ctx.covenant.year)-v\(ctx.version.number).docx")
     }
 
-    func back(_ req: Request, _ id: UUID) -> Response { req.redirect(to: "/covenants/\(id)") }
+    func back(_ req: Request, _ id: UUID) -> Response { req.redirect(to: CovenantPath.covenant(id).url) }
 
     @Sendable func saveForm(_ req: Request) async throws -> Response {
         let ctx = try await CovenantService.context(req)
@@ -261,17 +288,17 @@ struct CovenantController {
     @Sendable func criterionForm(_ req: Request) async throws -> Response {
         let ctx = try await CovenantService.context(req)
         let f = try req.content.decode(CriterionForm.self)
-        func number(_ s: String?, _ field: String) throws -> Double? {
-            guard let s, !s.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-            guard let v = Double(s.replacingOccurrences(of: ",", with: ".").trimmingCharacters(in: .whitespaces)) else {
-                throw DomainError.invalid("“\(s)” không phải là một số.", field: field)
-            }
-            return v
+        let code = try Bounded.code(f.code, field: "code", label: "Mã tiêu chí")
+        var kind = CriterionKind.manual
+        if let raw = f.kind, !raw.isEmpty {
+            guard let k = CriterionKind(rawValue: raw) else { throw DomainError.invalid("Cách chấm không hợp lệ.", field: "kind") }
+            kind = k
         }
-        let code = (f.code ?? "").trimmingCharacters(in: .whitespaces)
-        guard !code.isEmpty else { throw DomainError.invalid("Hãy nhập mã tiêu chí.", field: "code") }
-        let input = CriterionInput(code: code, parent: (f.parent ?? "").isEmpty ? nil : f.parent, name: f.name ?? "", maxPoints: try number(f.maxPoints, "maxPoints") ?? 0,
-                                   guidance: f.guidance, kind: CriterionKind(rawValue: f.kind ?? "") ?? .manual, perEvent: try number(f.perEvent, "perEvent"),
+        try Bounded.list(f.appliesTo, field: "appliesTo", label: "Đơn vị áp dụng", max: ScoringScale.maxCriteria)
+        let input = CriterionInput(code: code, parent: (f.parent ?? "").isEmpty ? nil : f.parent, name: f.name ?? "",
+                                   maxPoints: try Bounded.decimal(text: f.maxPoints, field: "maxPoints", label: "Điểm tối đa") ?? 0,
+                                   guidance: f.guidance, kind: kind,
+                                   perEvent: try Bounded.decimal(text: f.perEvent, field: "perEvent", label: "Điểm mỗi sự việc"),
                                    appliesTo: (f.appliesTo ?? []).compactMap(UUID.init(uuidString:)))
         try await CovenantService.upsertCriterion(ctx, input, lockVersion: f.lockVersion, req: req)
         Pages.flash(req, "Đã lưu tiêu chí \(code).")
@@ -328,8 +355,7 @@ struct CovenantController {
             guard let id = UUID(uuidString: raw) else { throw DomainError.invalid("Khối không hợp lệ.", field: "bloc") }
             q = q.filter(\.$blocID == id)
         }
-        if let raw = try? req.query.get(String.self, at: "year"), !raw.isEmpty {
-            guard let y = Int(raw) else { throw DomainError.invalid("Năm không hợp lệ.", field: "year") }
+        if let y = try Bounded.emulationYear(text: try? req.query.get(String.self, at: "year")) {
             q = q.filter(\.$year == y)
         }
         var out: [CovenantDTO] = []

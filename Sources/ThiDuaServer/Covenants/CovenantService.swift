@@ -278,11 +278,9 @@ enum CovenantService {
         let unit = try actingUnit(ctx, roles: [.unitOfficer, .unitHead], requested: input.unitID, req: req)
         try await DeadlineService.requireOpen(.covenantSigning, year: ctx.covenant.year, unitID: unit.id!, req: req)
         let text = try Validate.name(input.text, field: "text", label: "Nội dung góp ý", maxLength: 4000)
-        let item = (input.item ?? "").isEmpty ? "general" : input.item!
-        let content = try ctx.version.decoded()
-        let codes = Set(ScoringScale.flatten(content.scale).map(\.criterion.code))
-        let validItem = item == "general" || codes.contains(item) || (item.hasPrefix("task:") && Int(item.dropFirst(5)).map { (1...content.keyTasks.count).contains($0) } == true)
-        if !validItem { throw DomainError.invalid("Mục góp ý “\(item)” không có trong giao ước.", field: "item") }
+        guard let item = try ctx.version.decoded().commentItem(input.item) else {
+            throw DomainError.invalid("Mục góp ý “\((input.item ?? "").prefix(40))” không có trong giao ước.", field: "item")
+        }
         let c = CovenantComment()
         c.versionID = ctx.version.id!; c.item = item; c.unitID = unit.id!; c.author = req.actorName; c.text = text; c.createdAt = req.now
         struct S: Codable { var item: String; var unit: String; var text: String }

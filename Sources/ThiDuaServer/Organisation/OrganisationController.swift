@@ -104,6 +104,11 @@ struct OrganisationController {
         var kinds: [UserController.Option]
         var parents: [UserController.Option]
         var error: String?
+        /// Kind, parent and sector are the office's (`Principal.canChangeUnitPlacement`); others see them read-only.
+        var canPlace: Bool
+        var action: String
+        var kindLabel: String
+        var parentName: String
     }
     struct UnitPage: Encodable, Sendable { var unit: UnitDTO; var canEdit: Bool; var canDelete: Bool }
 
@@ -118,7 +123,11 @@ struct OrganisationController {
             .map { UserController.Option(value: $0.id!.uuidString, label: $0.officialName) }
         let kinds = UnitKind.allCases.map { UserController.Option(value: $0.rawValue, label: $0.label) }
         return try await Pages.render(req, "units/form", title: id == nil ? "Thêm đơn vị" : "Sửa đơn vị",
-                                      UnitForm(unit: input, id: id, kinds: kinds, parents: parents, error: error), status: status)
+                                      UnitForm(unit: input, id: id, kinds: kinds, parents: parents, error: error,
+                                               canPlace: req.principal?.canChangeUnitPlacement ?? false,
+                                               action: id.map { OrganisationPath.unit($0).url } ?? OrganisationPath.units.url,
+                                               kindLabel: kinds.first { $0.value == input.kind }?.label ?? "—",
+                                               parentName: parents.first { $0.value == input.parentID }?.label ?? "—"), status: status)
     }
 
     @Sendable func newUnitPage(_ req: Request) async throws -> Response {
@@ -130,7 +139,7 @@ struct OrganisationController {
         do {
             let u = try await OrganisationService.createUnit(input, req: req)
             Pages.flash(req, "Đã thêm đơn vị “\(u.officialName)”.")
-            return req.redirect(to: "/units/\(u.id!)")
+            return req.redirect(to: OrganisationPath.unit(try u.requireID()).url)
         } catch let e as DomainError {
             return try await unitForm(req, input: input, id: nil, error: e.reason, status: ThiDuaErrorMiddleware.describe(e, req: req).0)
         }
@@ -157,7 +166,7 @@ struct OrganisationController {
         do {
             try await OrganisationService.updateUnit(u, input, req: req)
             Pages.flash(req, "Đã lưu thông tin đơn vị.")
-            return req.redirect(to: "/units/\(u.id!)")
+            return req.redirect(to: OrganisationPath.unit(try u.requireID()).url)
         } catch let e as DomainError where e.kind != .forbidden {
             return try await unitForm(req, input: input, id: u.id, error: e.reason, status: ThiDuaErrorMiddleware.describe(e, req: req).0)
         }
@@ -167,7 +176,7 @@ struct OrganisationController {
         let u = try await OrganisationService.unit(req)
         try await OrganisationService.deleteUnit(u, req: req)
         Pages.flash(req, "Đã xóa đơn vị “\(u.officialName)”.")
-        return req.redirect(to: "/units")
+        return req.redirect(to: OrganisationPath.units.url)
     }
 
     // MARK: Bloc pages
@@ -181,6 +190,9 @@ struct OrganisationController {
         var isOffice: Bool
         var canEditPlan: Bool
         var candidates: [UserController.Option]
+        /// Links shown only to those who may open them (nil: hidden).
+        var covenantURL: String?
+        var registrationsURL: String?
     }
 
     private func yearList(_ req: Request) async throws -> [Int] {
@@ -203,7 +215,7 @@ struct OrganisationController {
         do {
             let b = try await OrganisationService.createBloc(input, req: req)
             Pages.flash(req, "Đã thêm khối “\(b.name)”.")
-            return req.redirect(to: "/blocs/\(b.id!)")
+            return req.redirect(to: OrganisationPath.bloc(try b.requireID()).url)
         } catch let e as DomainError {
             return try await Pages.render(req, "blocs/form", title: "Thêm khối thi đua", BlocForm(bloc: input, id: nil, error: e.reason),
                                           status: ThiDuaErrorMiddleware.describe(e, req: req).0)
@@ -217,10 +229,20 @@ struct OrganisationController {
         let memberIDs = Set(dto.members.map(\.id))
         let candidates = try await Unit.query(on: req.db).sort(\.$officialName).all().filter { !memberIDs.contains($0.id!) }
             .map { UserController.Option(value: $0.id!.uuidString, label: $0.officialName) }
-        let p = req.principal
+        let p = try req.requirePrincipal()
+        let blocID = try b.requireID()
+        // The covenant link: a bloc without one shows its "none" page; a draft only to those who may read it.
+        var covenantURL: String? = CovenantPath.blocCovenant(bloc: blocID).url([("year", String(year))])
+        if let v = try await CovenantService.current(blocID: blocID, year: year, on: req.db),
+           (try? CovenantService.requireView(try await CovenantService.context(v, on: req.db), req: req)) == nil {
+            covenantURL = nil
+        }
         return try await Pages.render(req, "blocs/show", title: b.name,
-                                      BlocPage(bloc: dto, year: year, years: try await yearList(req), isOffice: p?.isOffice ?? false,
-                                               canEditPlan: p?.canLeadBloc(b.id!, year: year) ?? false, candidates: candidates))
+                                      BlocPage(bloc: dto, year: year, years: try await yearList(req), isOffice: p.isOffice,
+                                               canEditPlan: p.canLeadBloc(blocID, year: year), candidates: candidates,
+                                               covenantURL: covenantURL,
+                                               registrationsURL: p.canReadBlocRegistrations(bloc: blocID, year: year)
+                                                   ? RegistrationPath.bloc(blocID).url([("year", String(year))]) : nil))
     }
 
     @Sendable func editBlocPage(_ req: Request) async throws -> Response {
@@ -235,7 +257,7 @@ struct OrganisationController {
         do {
             try await OrganisationService.updateBloc(b, input, req: req)
             Pages.flash(req, "Đã lưu khối thi đua.")
-            return req.redirect(to: "/blocs/\(b.id!)")
+            return req.redirect(to: OrganisationPath.bloc(try b.requireID()).url)
         } catch let e as DomainError {
             return try await Pages.render(req, "blocs/form", title: "Sửa khối thi đua", BlocForm(bloc: input, id: b.id, error: e.reason),
                                           status: ThiDuaErrorMiddleware.describe(e, req: req).0)
@@ -246,14 +268,14 @@ struct OrganisationController {
         let b = try await OrganisationService.bloc(req)
         try await OrganisationService.deleteBloc(b, req: req)
         Pages.flash(req, "Đã xóa khối “\(b.name)”.")
-        return req.redirect(to: "/blocs")
+        return req.redirect(to: OrganisationPath.blocs.url)
     }
 
     @Sendable func addMemberForm(_ req: Request) async throws -> Response {
         let b = try await OrganisationService.bloc(req)
         let m = try await OrganisationService.addMember(b, try req.content.decode(MemberInput.self), req: req)
         Pages.flash(req, "Đã thêm đơn vị vào khối năm \(m.year).")
-        return req.redirect(to: "/blocs/\(b.id!)?year=\(m.year)")
+        return req.redirect(to: OrganisationPath.bloc(try b.requireID()).url([("year", String(m.year))]))
     }
 
     @Sendable func removeMemberForm(_ req: Request) async throws -> Response {
@@ -261,7 +283,7 @@ struct OrganisationController {
         let year = try await OrganisationService.selectedYear(req)
         try await OrganisationService.removeMember(b, membershipID: req.parameters.get("membershipID", as: UUID.self), req: req)
         Pages.flash(req, "Đã rút đơn vị khỏi khối.")
-        return req.redirect(to: "/blocs/\(b.id!)?year=\(year)")
+        return req.redirect(to: OrganisationPath.bloc(try b.requireID()).url([("year", String(year))]))
     }
 
     @Sendable func leadershipForm(_ req: Request) async throws -> Response {
@@ -269,7 +291,7 @@ struct OrganisationController {
         let input = try req.content.decode(LeadershipInput.self)
         try await OrganisationService.setLeadership(b, input, req: req)
         Pages.flash(req, "Đã cập nhật trưởng khối và phó khối năm \(input.year ?? 0).")
-        return req.redirect(to: "/blocs/\(b.id!)?year=\(input.year ?? 0)")
+        return req.redirect(to: OrganisationPath.bloc(try b.requireID()).url([("year", input.year.map(String.init))]))
     }
 
     @Sendable func planForm(_ req: Request) async throws -> Response {
@@ -277,7 +299,7 @@ struct OrganisationController {
         let year = try Validate.year(req.parameters.get("year", as: Int.self))
         try await OrganisationService.setPlan(b, year: year, try req.content.decode(PlanInput.self), req: req)
         Pages.flash(req, "Đã lưu kế hoạch thi đua của khối năm \(year).")
-        return req.redirect(to: "/blocs/\(b.id!)?year=\(year)")
+        return req.redirect(to: OrganisationPath.bloc(try b.requireID()).url([("year", String(year))]))
     }
 
     // MARK: Year pages
@@ -291,6 +313,6 @@ struct OrganisationController {
     @Sendable func openYearForm(_ req: Request) async throws -> Response {
         let y = try await OrganisationService.openYear(try req.content.decode(YearInput.self), req: req)
         Pages.flash(req, "Đã mở năm thi đua \(y.year).")
-        return req.redirect(to: "/years")
+        return req.redirect(to: OrganisationPath.years.url)
     }
 }

@@ -23,10 +23,7 @@ enum OrganisationService {
 
     /// The year asked for (`?year=`), else the latest opened year, else the current calendar year.
     static func selectedYear(_ req: Request) async throws -> Int {
-        if let raw = try? req.query.get(String.self, at: "year"), !raw.isEmpty {
-            guard let y = Int(raw) else { throw DomainError.invalid("Năm không hợp lệ.", field: "year") }
-            return try Validate.year(y)
-        }
+        if let y = try Bounded.emulationYear(text: try? req.query.get(String.self, at: "year")) { return y }
         if let latest = try await EmulationYear.query(on: req.db).sort(\.$year, .descending).first() { return latest.year }
         return Calendar(identifier: .gregorian).component(.year, from: req.now)
     }
@@ -144,6 +141,11 @@ enum OrganisationService {
     static func updateUnit(_ unit: Unit, _ input: UnitInput, req: Request) async throws {
         try req.requirePrincipal().requireUnit(try unit.requireID(), unitName: unit.officialName)
         let v = try await validated(input, on: req.db, excluding: unit.id)
+        // Kind, parent and vertical sector decide the legal regime: only the office changes them.
+        if try !req.requirePrincipal().canChangeUnitPlacement,
+           v.parent != unit.parentID || v.kind.rawValue != unit.kind || v.sector != unit.sector {
+            throw DomainError.forbidden("Loại đơn vị, đơn vị cấp trên và ngành dọc do Ban Thi đua – Khen thưởng cập nhật; bạn chỉ sửa được tên đơn vị.")
+        }
         let old = UnitSnapshot(unit)
         unit.officialName = v.official
         unit.shortName = v.short

@@ -22,7 +22,7 @@ struct RegisterController {
             let p = try await RegisterService.person(req)
             try await RegisterService.updatePerson(p, try req.content.decode(RegisterService.PersonInput.self), req: req)
             Pages.flash(req, "Đã lưu thông tin của “\(p.fullName)”.")
-            return req.redirect(to: "/register/people/\(p.id!)")
+            return req.redirect(to: RegisterPath.subject(.person(try p.requireID())).url)
         }
         api.on(.PUT, "register", "people", ":personID", policy: writers) { req in
             let p = try await RegisterService.person(req)
@@ -37,13 +37,13 @@ struct RegisterController {
             api.on(.GET, "register", .constant(segment), param, policy: readers) { req in try await self.historyAPI(req, kind) }
             api.on(.POST, "register", .constant(segment), param, "facts", ":factKind", policy: writers) { req in
                 let (subject, unitID, _) = try await RegisterService.subject(req, kind: kind)
-                try await RegisterService.requireEdit(unitID, req: req)
+                try await RegisterService.requireEdit(unitID, fact: try self.factKind(req), .add, req: req)
                 _ = try await RegisterService.addFact(try self.factKind(req), try req.content.decode(RegisterService.FactInput.self), subject: subject, type: kind, req: req)
                 return try await RegisterViews.history(subject, catalogue: req.application.catalogue, on: req.db).encodeResponse(status: .created, for: req)
             }
             api.on(.DELETE, "register", .constant(segment), param, "facts", ":factKind", ":factID", policy: writers) { req in
                 let (subject, unitID, _) = try await RegisterService.subject(req, kind: kind)
-                try await RegisterService.requireEdit(unitID, req: req)
+                try await RegisterService.requireEdit(unitID, fact: try self.factKind(req), .delete, req: req)
                 try await RegisterService.deleteFact(try self.factKind(req), id: req.parameters.get("factID", as: UUID.self), subject: subject, req: req)
                 return HTTPStatus.noContent
             }
@@ -121,6 +121,7 @@ struct RegisterController {
         var q: String
         var canCreate: Bool
         var year: Int
+        var newPersonURL: String
     }
 
     @Sendable func listPage(_ req: Request) async throws -> Response {
@@ -129,7 +130,8 @@ struct RegisterController {
         return try await Pages.render(req, "register/list", title: "Sổ khen thưởng",
                                       ListPage(people: try await people(req), units: units.map { .init(value: $0.id!.uuidString, label: $0.officialName) },
                                                unit: (try? req.query.get(String.self, at: "unit")) ?? "", q: (try? req.query.get(String.self, at: "q")) ?? "",
-                                               canCreate: p.isOffice || p.has(.unitOfficer), year: try await OrganisationService.selectedYear(req)))
+                                               canCreate: p.isOffice || p.has(.unitOfficer), year: try await OrganisationService.selectedYear(req),
+                                               newPersonURL: RegisterPath.newPerson.url([("unit", try? req.query.get(String.self, at: "unit"))])))
     }
 
     // MARK: People
@@ -153,7 +155,7 @@ struct RegisterController {
         do {
             let p = try await RegisterService.createPerson(input, req: req)
             Pages.flash(req, "Đã thêm “\(p.fullName)” vào sổ khen thưởng.")
-            return req.redirect(to: "/register/people/\(p.id!)")
+            return req.redirect(to: RegisterPath.subject(.person(try p.requireID())).url)
         } catch let e as DomainError where e.kind != .forbidden {
             return try await Pages.render(req, "register/person-form", title: "Thêm người vào sổ khen thưởng",
                                           PersonForm(input: input, units: try await editableUnits(req), error: e.reason),
@@ -182,9 +184,22 @@ struct RegisterController {
         return (try req.application.evaluator.evaluate(c), subject)
     }
 
+    /// Form actions of a subject's page, built by `RegisterPath`.
+    struct SubjectLinks: Encodable, Sendable {
+        var update: String, ratings: String, awards: String, initiatives: String, disciplines: String, freezes: String, years: String, unit: String
+        init(_ s: RegisterSubject, unitID: UUID) {
+            update = RegisterPath.subject(s).url
+            ratings = RegisterPath.facts(s, kind: "ratings").url; awards = RegisterPath.facts(s, kind: "awards").url
+            initiatives = RegisterPath.facts(s, kind: "initiatives").url; disciplines = RegisterPath.facts(s, kind: "disciplines").url
+            freezes = RegisterPath.facts(s, kind: "freezes").url; years = RegisterPath.facts(s, kind: "years").url
+            unit = OrganisationPath.unit(unitID).url
+        }
+    }
+
     struct SubjectPage: Encodable, Sendable {
         var kind: String
-        var basePath: String
+        var links: SubjectLinks
+        var canMarkLedBloc: Bool
         var name: String
         var person: PersonDTO?
         var unitID: UUID
@@ -216,10 +231,20 @@ struct RegisterController {
         let titles = Dictionary(uniqueKeysWithValues: history.initiatives.map { ($0.id.uuidString, $0.title) })
         let name = person?.fullName ?? unitName
         let currentYear = RegisterService.currentYear(req)
+        let principal = try req.requirePrincipal()
+        var timeline = RegisterViews.timeline(history)
+        for y in timeline.indices {
+            for i in timeline[y].items.indices {
+                let item = timeline[y].items[i]
+                if let k = RegisterFactKind(rawValue: item.kind), principal.canChange(k, .delete, unit: unitID) {
+                    timeline[y].items[i].deleteURL = RegisterPath.deleteFact(subject, kind: item.kind, id: item.id).url
+                }
+            }
+        }
         return try await Pages.render(req, "register/subject", title: name, SubjectPage(
-            kind: kind.rawValue, basePath: kind == .individual ? "/register/people/\(subject.personID!)" : "/register/units/\(unitID)",
+            kind: kind.rawValue, links: SubjectLinks(subject, unitID: unitID), canMarkLedBloc: principal.canMarkLedBloc,
             name: name, person: person, unitID: unitID, unitName: unitName,
-            timeline: RegisterViews.timeline(history), history: history,
+            timeline: timeline, history: history,
             eligibility: RegisterViews.eligibility(report, initiativeTitles: titles),
             canEdit: req.principal?.canEditUnit(unitID) ?? false,
             awardOptions: catalogue.awardCodes.compactMap { c in catalogue.awards[c].flatMap { $0.subjects.contains(kind) ? .init(value: c, label: "\($0.name) (\(c))") : nil } },
@@ -230,13 +255,13 @@ struct RegisterController {
     }
 
     func back(_ req: Request, _ kind: SubjectType, _ subject: RegisterSubject) -> String {
-        let base = kind == .individual ? "/register/people/\(subject.personID!)" : "/register/units/\(subject.unitID!)"
-        return base + (req.url.query.map { "?" + $0 } ?? "")
+        // The page's own filters come back; nothing else of the request's query is echoed.
+        RegisterPath.subject(subject).url([("year", try? req.query.get(String.self, at: "year")), ("asOf", try? req.query.get(String.self, at: "asOf"))])
     }
 
     @Sendable func addFactForm(_ req: Request, _ kind: SubjectType) async throws -> Response {
         let (subject, unitID, _) = try await RegisterService.subject(req, kind: kind)
-        try await RegisterService.requireEdit(unitID, req: req)
+        try await RegisterService.requireEdit(unitID, fact: try factKind(req), .add, req: req)
         let what = try await RegisterService.addFact(try factKind(req), try req.content.decode(RegisterService.FactInput.self), subject: subject, type: kind, req: req)
         Pages.flash(req, "Đã ghi \(what).")
         return req.redirect(to: back(req, kind, subject))
@@ -244,7 +269,7 @@ struct RegisterController {
 
     @Sendable func deleteFactForm(_ req: Request, _ kind: SubjectType) async throws -> Response {
         let (subject, unitID, _) = try await RegisterService.subject(req, kind: kind)
-        try await RegisterService.requireEdit(unitID, req: req)
+        try await RegisterService.requireEdit(unitID, fact: try factKind(req), .delete, req: req)
         try await RegisterService.deleteFact(try factKind(req), id: req.parameters.get("factID", as: UUID.self), subject: subject, req: req)
         Pages.flash(req, "Đã xóa.")
         return req.redirect(to: back(req, kind, subject))
@@ -314,11 +339,11 @@ struct RegisterController {
         }
         for unit in units {
             let c = try await RegisterService.loadCase(.unit(unit.id!), unit: unit, type: .collective, name: unit.officialName, gender: nil, evaluationYear: year, asOf: asOf, on: req.db)
-            rows.append(row(try evaluator.evaluate(c), name: unit.officialName, kind: .collective, href: "/register/units/\(unit.id!)", unit: unit.shortName))
+            rows.append(row(try evaluator.evaluate(c), name: unit.officialName, kind: .collective, href: RegisterPath.subject(.unit(try unit.requireID())).url([("year", String(year))]), unit: unit.shortName))
             for p in try await Person.query(on: req.db).filter(\.$unitID == unit.id!).sort(\.$fullName).all() {
                 let pc = try await RegisterService.loadCase(.person(p.id!), unit: unit, type: .individual, name: p.fullName, gender: p.gender.flatMap(Gender.init(rawValue:)),
                                                             evaluationYear: year, asOf: asOf, on: req.db)
-                rows.append(row(try evaluator.evaluate(pc), name: p.fullName, kind: .individual, href: "/register/people/\(p.id!)", unit: unit.shortName))
+                rows.append(row(try evaluator.evaluate(pc), name: p.fullName, kind: .individual, href: RegisterPath.subject(.person(try p.requireID())).url([("year", String(year))]), unit: unit.shortName))
             }
         }
         return ReportData(rows: rows, year: year, asOf: asOf, scope: scope)
@@ -329,7 +354,7 @@ struct RegisterController {
         var year: Int
         var asOf: String
         var scope: String
-        var query: String
+        var xlsxURL: String
         var units: [UserController.Option]
         var unit: String
     }
@@ -338,7 +363,9 @@ struct RegisterController {
         let data = try await reportRows(req)
         let units = try await viewableUnits(req)
         return try await Pages.render(req, "register/report", title: "Ai đủ điều kiện khen thưởng năm \(data.year)",
-                                      ReportPage(rows: data.rows, year: data.year, asOf: data.asOf.vietnamese, scope: data.scope, query: req.url.query ?? "",
+                                      ReportPage(rows: data.rows, year: data.year, asOf: data.asOf.vietnamese, scope: data.scope,
+                                                 xlsxURL: RegisterPath.reportXLSX.url([("year", String(data.year)), ("unit", try? req.query.get(String.self, at: "unit")),
+                                                                                       ("bloc", try? req.query.get(String.self, at: "bloc")), ("asOf", try? req.query.get(String.self, at: "asOf"))]),
                                                  units: units.map { .init(value: $0.id!.uuidString, label: $0.officialName) },
                                                  unit: (try? req.query.get(String.self, at: "unit")) ?? ""))
     }

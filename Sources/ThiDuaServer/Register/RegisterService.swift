@@ -31,6 +31,17 @@ enum RegisterService {
         try req.requirePrincipal().requireUnit(unitID, unitName: name)
     }
 
+    /// The unit's scope, and then who may make this change to this kind of fact (`Principal.canChange`).
+    static func requireEdit(_ unitID: UUID, fact kind: String, _ change: FactChange, req: Request) async throws {
+        try await requireEdit(unitID, req: req)
+        guard let k = RegisterFactKind(rawValue: kind) else { throw DomainError.notFound() }
+        if !(try req.requirePrincipal().canChange(k, change, unit: unitID)) {
+            throw DomainError.forbidden(k == .disciplines
+                ? "Chỉ Ban Thi đua – Khen thưởng được xóa hoặc sửa quyết định kỷ luật đã ghi vào sổ."
+                : "Chỉ Ban Thi đua – Khen thưởng được xóa hoặc rút ngắn thời gian bị xem xét đã ghi vào sổ.")
+        }
+    }
+
     // MARK: Subjects
 
     static func person(_ req: Request) async throws -> Person {
@@ -307,7 +318,16 @@ enum RegisterService {
             let rec = try await UnitYearRecord.query(on: req.db).filter(\.$unitID == unitID).filter(\.$year == y).first() ?? UnitYearRecord()
             let old = rec.id == nil ? nil : UnitYearSnapshot(rec)
             rec.unitID = unitID; rec.year = y; rec.members = members; rec.completed = input.completed!; rec.ldtt = input.ldtt!
-            rec.cstdcs = input.cstdcs!; rec.disciplined = input.disciplined; rec.ledBloc = input.ledBloc ?? false
+            rec.cstdcs = input.cstdcs!; rec.disciplined = input.disciplined
+            // "Led the bloc" is the bloc's outcome: only the office records it; the unit's own value stays as it was.
+            if try req.requirePrincipal().canMarkLedBloc {
+                rec.ledBloc = input.ledBloc ?? false
+            } else if old == nil {
+                if input.ledBloc == true { throw DomainError.forbidden("Chỉ Ban Thi đua – Khen thưởng ghi nhận đơn vị dẫn đầu khối; số liệu chưa được lưu.") }
+                rec.ledBloc = false
+            } else if let wanted = input.ledBloc, wanted != (old?.ledBloc ?? false) {
+                throw DomainError.forbidden("Chỉ Ban Thi đua – Khen thưởng ghi nhận đơn vị dẫn đầu khối; số liệu chưa được lưu.")
+            }
             try await req.audited { db, audit in
                 try await rec.save(on: db)
                 try await audit.record("unit_year", rec.id, old == nil ? "create" : "update", old: old, new: UnitYearSnapshot(rec))

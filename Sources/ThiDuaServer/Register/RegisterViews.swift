@@ -85,6 +85,8 @@ struct TimelineYear: Encodable, Sendable {
 struct TimelineItem: Encodable, Sendable {
     var kind: String
     var id: UUID
+    /// The delete button's action, for those who may delete this fact (set by the page).
+    var deleteURL: String?
     var text: String
     var detail: String
     var warn: Bool

@@ -13,8 +13,9 @@ struct RegistrationController {
         pages.on(.GET, "blocs", ":blocID", "registrations.xlsx", policy: .roles([.office, .blocLead, .council]), use: blocXLSX)
         api.on(.GET, "units", ":unitID", "registrations", ":year", policy: .signedIn) { req in
             let unit = try await OrganisationService.unit(req)
-            try self.requireRead(unit: unit, req: req)
-            return try await RegistrationService.dto(unit: unit, year: try self.year(req), catalogue: req.application.catalogue, on: req.db)
+            let year = try self.year(req)
+            try await self.requireRead(unit: unit, year: year, req: req)
+            return try await RegistrationService.dto(unit: unit, year: year, catalogue: req.application.catalogue, on: req.db)
         }
         api.on(.PUT, "units", ":unitID", "registrations", ":year", policy: .roles([.office, .unitOfficer])) { req in
             let unit = try await OrganisationService.unit(req)
@@ -29,13 +30,13 @@ struct RegistrationController {
             let year = try self.year(req)
             try await DeadlineService.set(year: year, phase: try DeadlineService.phase(req), input: try req.content.decode(DeadlineService.SetInput.self), req: req)
             Pages.flash(req, "Đã lưu hạn.")
-            return req.redirect(to: "/years/\(year)/deadlines")
+            return req.redirect(to: RegistrationPath.deadlines(year: year).url)
         }
         pages.on(.POST, "years", ":year", "deadlines", ":phase", "reopen", policy: .roles([.office])) { req in
             let year = try self.year(req)
             try await DeadlineService.reopen(year: year, phase: try DeadlineService.phase(req), input: try req.content.decode(DeadlineService.ReopenInput.self), req: req)
             Pages.flash(req, "Đã mở lại cho đơn vị.")
-            return req.redirect(to: "/years/\(year)/deadlines")
+            return req.redirect(to: RegistrationPath.deadlines(year: year).url)
         }
         api.on(.GET, "years", ":year", "deadlines", policy: .signedIn) { req in try await DeadlineService.list(year: try self.year(req), req: req) }
         api.on(.PUT, "years", ":year", "deadlines", ":phase", policy: .roles([.office])) { req in
@@ -51,16 +52,20 @@ struct RegistrationController {
     }
 
     func year(_ req: Request) throws -> Int {
-        if let y = req.parameters.get("year", as: Int.self) { return try Validate.year(y) }
-        if let raw = try? req.query.get(String.self, at: "year"), let y = Int(raw) { return try Validate.year(y) }
+        if let raw = req.parameters.get("year") { return try Bounded.emulationYear(text: raw) ?? Bounded.emulationYear(nil) }
+        if let y = try Bounded.emulationYear(text: try? req.query.get(String.self, at: "year")) { return y }
         throw DomainError.invalid("Hãy chọn năm.", field: "year")
     }
 
-    /// A unit's registration is read by its own officer and head, the office, the council and its bloc's leads.
-    func requireRead(unit: Unit, req: Request) throws {
+    /// A unit's registration is read by its own officer and head, the office, the council and the leads of a bloc
+    /// the unit belongs to in that year (`Principal.canReadRegistration`).
+    func requireRead(unit: Unit, year: Int, req: Request) async throws {
         let p = try req.requirePrincipal()
-        if p.isOffice || p.has(.council) || p.has(.blocLead) || p.grants.contains(where: { $0.unitID == unit.id }) { return }
-        throw DomainError.forbidden("Bạn chỉ xem được bản đăng ký thi đua của đơn vị mình.")
+        let memberships = try await Membership.query(on: req.db).filter(\.$unitID == unit.requireID()).all()
+        guard p.canReadRegistration(unit: try unit.requireID(), year: year,
+                                    unitBlocs: Set(memberships.map { BlocYearKey(blocID: $0.blocID, year: $0.year) })) else {
+            throw DomainError.forbidden("Bạn chỉ xem được bản đăng ký thi đua của đơn vị mình, hoặc của các đơn vị trong khối bạn phụ trách năm \(year).")
+        }
     }
 
     struct UnitPage: Encodable, Sendable {
@@ -75,8 +80,8 @@ struct RegistrationController {
 
     @Sendable func unitPage(_ req: Request) async throws -> Response {
         let unit = try await OrganisationService.unit(req)
-        try requireRead(unit: unit, req: req)
         let year = try await OrganisationService.selectedYear(req)
+        try await requireRead(unit: unit, year: year, req: req)
         let catalogue = req.application.catalogue
         let r = try await RegistrationService.dto(unit: unit, year: year, catalogue: catalogue, on: req.db)
         let deadline = try await DeadlineService.list(year: year, req: req).first { $0.phase == EmulationPhase.registration.rawValue }?.due
@@ -95,14 +100,16 @@ struct RegistrationController {
         let year = try self.year(req)
         try await RegistrationService.save(unit: unit, year: year, try req.content.decode(RegistrationService.Input.self), req: req)
         Pages.flash(req, "Đã lưu đăng ký thi đua năm \(year).")
-        return req.redirect(to: "/units/\(unit.id!)/registration?year=\(year)")
+        return req.redirect(to: RegistrationPath.unit(try unit.requireID()).url([("year", String(year))]))
     }
 
     func blocRegistrations(_ req: Request) async throws -> (Bloc, [RegistrationDTO], Int) {
         let bloc = try await OrganisationService.bloc(req)
         let year = try await OrganisationService.selectedYear(req)
         let p = try req.requirePrincipal()
-        if !p.has(.council) { try p.requireBloc(bloc.id!, year: year) }
+        guard p.canReadBlocRegistrations(bloc: try bloc.requireID(), year: year) else {
+            throw DomainError.forbidden("Bạn không phụ trách khối thi đua này trong năm \(year).")
+        }
         let ms = try await Membership.query(on: req.db).filter(\.$blocID == bloc.id!).filter(\.$year == year).all()
         var out: [RegistrationDTO] = []
         for u in try await Unit.query(on: req.db).filter(\.$id ~~ ms.map(\.unitID)).sort(\.$officialName).all() {

@@ -30,6 +30,9 @@ public struct AppConfig: Sendable {
     public var catalogueFiles: [String] = []
     /// `THIDUA_PROVINCE`: the place name on documents' date line ("Nghệ An, ngày …").
     public var province: String = "Nghệ An"
+    /// `THIDUA_TRUSTED_PROXIES`: addresses of reverse proxies (comma-separated) whose `X-Forwarded-Proto: https`
+    /// marks a request as HTTPS (the session cookie is then `Secure`).
+    public var trustedProxies: [String] = []
 
     public init(database: DatabaseChoice, bcryptCost: Int = 12, demoPassword: String? = nil,
                 tokenLifetime: TimeInterval = 30 * 24 * 3600, secureCookies: Bool = false) {
@@ -53,6 +56,7 @@ public struct AppConfig: Sendable {
         var config = AppConfig(database: database, demoPassword: demo, tokenLifetime: lifetimeDays * 24 * 3600,
                                secureCookies: env["THIDUA_SECURE_COOKIES"] == "1")
         if let p = env["THIDUA_PROVINCE"], !p.isEmpty { config.province = p }
+        config.trustedProxies = (env["THIDUA_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         config.catalogueFiles = (env["THIDUA_CATALOG"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return config
     }

@@ -24,6 +24,20 @@ struct ThiDuaErrorMiddleware: AsyncMiddleware {
         }
     }
 
+    /// An answer that needs neither the session nor the views: JSON for the API, plain text otherwise.
+    static func plain(_ error: any Error, req: Request) -> Response {
+        let (status, reason, field) = describe(error, req: req)
+        if status == .internalServerError { req.logger.report(error: error) }
+        let res = Response(status: status)
+        if req.isAPI {
+            struct Body: Content { var error: Bool; var reason: String; var field: String? }
+            if (try? res.content.encode(Body(error: true, reason: reason, field: field), as: .json)) != nil { return res }
+        }
+        res.body = .init(string: "\(status.code) – \(reason)")
+        res.headers.contentType = .plainText
+        return res
+    }
+
     static func describe(_ error: any Error, req: Request) -> (HTTPResponseStatus, String, String?) {
         switch error {
         case let e as DomainError:
@@ -37,14 +51,37 @@ struct ThiDuaErrorMiddleware: AsyncMiddleware {
             case .locked: .locked
             }
             return (status, e.reason, e.field)
-        case is DecodingError:
-            return (.unprocessableEntity, "Dữ liệu gửi lên không đúng định dạng hoặc thiếu trường bắt buộc.", nil)
+        case let e as DecodingError:
+            return describe(e)
         case let e as any DatabaseError where e.isConstraintFailure:
             return (.conflict, "Dữ liệu trùng hoặc đang được dữ liệu khác tham chiếu; không có gì bị thay đổi.", nil)
         case let e as any AbortError:
             return (e.status, vietnamese(e.status, fallback: e.reason), nil)
         default:
             return (.internalServerError, "Đã xảy ra lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại hoặc báo quản trị viên.", nil)
+        }
+    }
+
+    /// A decoding error names the field it is about ("scale[0].maxPoints"), never the decoder's English text.
+    static func describe(_ e: DecodingError) -> (HTTPResponseStatus, String, String?) {
+        func path(_ keys: [any CodingKey]) -> String? {
+            let parts = keys.map { k in k.intValue.map { "[\($0)]" } ?? k.stringValue }
+            let joined = parts.enumerated().map { i, p in i > 0 && !p.hasPrefix("[") ? "." + p : p }.joined()
+            return joined.isEmpty ? nil : String(joined.prefix(120))
+        }
+        switch e {
+        case .keyNotFound(let key, let ctx):
+            let field = path(ctx.codingPath + [key])
+            return (.unprocessableEntity, "Thiếu trường bắt buộc “\(field ?? key.stringValue)”.", field)
+        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
+            let field = path(ctx.codingPath)
+            return (.unprocessableEntity, field.map { "Trường “\($0)” có giá trị sai kiểu (ví dụ: chữ ở chỗ cần số)." } ?? "Dữ liệu gửi lên sai kiểu.", field)
+        case .dataCorrupted(let ctx):
+            let field = path(ctx.codingPath)
+            return (.unprocessableEntity, field.map { "Trường “\($0)” có giá trị không hợp lệ." }
+                    ?? "Dữ liệu gửi lên không đúng định dạng (JSON hỏng, lồng quá sâu hoặc không đọc được).", field)
+        @unknown default:
+            return (.unprocessableEntity, "Dữ liệu gửi lên không đúng định dạng hoặc thiếu trường bắt buộc.", nil)
         }
     }
 

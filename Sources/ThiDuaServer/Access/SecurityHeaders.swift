@@ -1,0 +1,50 @@
+import Foundation
+import Vapor
+
+/// Headers every response carries (pages, API, static files and error pages alike), and the session cookie's
+/// `Secure` flag when the request came over HTTPS.
+///
+/// The policy allows scripts, styles, images, fonts and form targets from this site only: no inline script or
+/// style, no external origin, no framing.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    static let contentSecurityPolicy = [
+        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
+        "connect-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'",
+    ].joined(separator: "; ")
+
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let res: Response
+        do {
+            res = try await next.respond(to: req)
+        } catch {
+            // Only what fails outside the routes' own error handling reaches here (static files, the session store):
+            // answer it without touching the session.
+            res = ThiDuaErrorMiddleware.plain(error, req: req)
+        }
+        let h = res.headers
+        if !h.contains(name: "Content-Security-Policy") { res.headers.add(name: "Content-Security-Policy", value: Self.contentSecurityPolicy) }
+        res.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        res.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        res.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        if Self.isHTTPS(req), var cookie = res.cookies[SessionCookie.name] {
+            cookie.isSecure = true
+            res.cookies[SessionCookie.name] = cookie
+        }
+        return res
+    }
+
+    /// Over HTTPS: the server terminates TLS itself, `THIDUA_SECURE_COOKIES=1` says it always is, or the direct
+    /// peer is one of `THIDUA_TRUSTED_PROXIES` and its `X-Forwarded-Proto` says `https` (from anyone else the
+    /// header is ignored: a client could send it).
+    static func isHTTPS(_ req: Request) -> Bool {
+        let config = req.application.thiduaConfig
+        if config.secureCookies || req.application.http.server.configuration.tlsConfiguration != nil { return true }
+        guard let peer = req.remoteAddress?.ipAddress, config.trustedProxies.contains(peer) else { return false }
+        return req.headers.first(name: "X-Forwarded-Proto")?.split(separator: ",").first?.trimmingCharacters(in: .whitespaces).lowercased() == "https"
+    }
+}
+
+enum SessionCookie {
+    static let name = "thidua-session"
+}
