@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // The OpenAPI 3.1 description of the API; without the external-loading trait (not needed, slower to build).
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
     ],
     targets: [
         .target(name: "ThiDuaCore", resources: [.copy("Catalogue")]),
@@ -34,6 +36,7 @@ let package = Package(
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
             ],
             resources: [.copy("Resources")]
         ),
@@ -47,6 +50,7 @@ let package = Package(
         .testTarget(name: "ThiDuaServerTests", dependencies: [
             "ThiDuaServer",
             .product(name: "VaporTesting", package: "vapor"),
+            .product(name: "OpenAPIKit", package: "OpenAPIKit"),
         ]),
     ],
     swiftLanguageModes: [.v6]

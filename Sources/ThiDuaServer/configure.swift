@@ -84,6 +84,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.middleware.use(CSRFMiddleware())
 
     try routes(app)
+    app.openAPIJSON = try OpenAPIDocument.encoded(app)
 
     if migrate {
         try await app.autoMigrate()
@@ -102,4 +103,5 @@ func routes(_ app: Application) throws {
     RegisterController().register(pages: app, api: api)
     CovenantController().register(pages: app, api: api)
     RegistrationController().register(pages: app, api: api)
+    OpenAPIController().register(api: api)
 }

@@ -26,6 +26,7 @@ import VaporTesting
         "GET /api/v1/covenants/:versionID signedIn",
         "GET /api/v1/covenants/:versionID/docx signedIn",
         "GET /api/v1/me signedIn",
+        "GET /api/v1/openapi.json everyone",
         "GET /api/v1/register/people office|blocLead|unitOfficer|unitHead|council",
         "GET /api/v1/register/people/:personID office|blocLead|unitOfficer|unitHead|council",
         "GET /api/v1/register/people/:personID/eligibility office|blocLead|unitOfficer|unitHead|council",

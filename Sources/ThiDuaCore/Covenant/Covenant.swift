@@ -88,7 +88,7 @@ public enum CovenantStatus: String, Codable, Sendable, CaseIterable {
     public var editable: Bool { self == .draft || self == .consultation }
 }
 
-public enum CovenantAction: String, Codable, Sendable {
+public enum CovenantAction: String, Codable, Sendable, CaseIterable {
     case startConsultation, backToDraft, openForSigning, withdrawFromSigning, complete, amend
 }
 

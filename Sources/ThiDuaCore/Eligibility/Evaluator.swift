@@ -1,7 +1,7 @@
 import Foundation
 
 /// The answer for one award.
-public enum Verdict: String, Codable, Sendable {
+public enum Verdict: String, Codable, Sendable, CaseIterable {
     case eligible
     case ineligible
     /// A fact the rule needs is missing from the register or the case.

@@ -51,12 +51,12 @@ public enum InitiativeScope: String, Codable, Sendable, CaseIterable, Comparable
     }
 }
 
-public enum SubjectType: String, Codable, Sendable {
+public enum SubjectType: String, Codable, Sendable, CaseIterable {
     case individual, collective
     public var label: String { self == .individual ? "cá nhân" : "tập thể" }
 }
 
-public enum Gender: String, Codable, Sendable { case female, male }
+public enum Gender: String, Codable, Sendable, CaseIterable { case female, male }
 
 /// A day without time, compared as (year, month, day).
 public struct Day: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {

@@ -25,8 +25,7 @@ struct CovenantController {
 
         api.on(.GET, "covenants", policy: .signedIn, use: listAPI)
         api.on(.POST, "covenants", policy: leads) { req in
-            struct In: Content { var blocID: String?; var year: Int?; var copyFromLastYear: Bool? }
-            let input = try req.content.decode(In.self)
+            let input = try req.content.decode(CreateRequest.self)
             guard let id = try parseUUID(input.blocID, field: "blocID", label: "Khối"), let bloc = try await Bloc.find(id, on: req.db) else {
                 throw DomainError.invalid("Không tìm thấy khối thi đua.", field: "blocID")
             }
@@ -55,8 +54,7 @@ struct CovenantController {
         }
         api.on(.POST, "covenants", ":versionID", "comments", ":commentID", "answer", policy: leads) { req in
             let ctx = try await CovenantService.context(req)
-            struct In: Content { var answer: String? }
-            try await CovenantService.answer(ctx, commentID: req.parameters.get("commentID", as: UUID.self), text: try req.content.decode(In.self).answer, req: req)
+            try await CovenantService.answer(ctx, commentID: req.parameters.get("commentID", as: UUID.self), text: try req.content.decode(AnswerInput.self).answer, req: req)
             return try await self.dto(ctx, req: req)
         }
         api.on(.POST, "covenants", ":versionID", "sign", policy: .roles([.unitHead])) { req in
@@ -71,6 +69,11 @@ struct CovenantController {
         }
         api.on(.GET, "covenants", ":versionID", "docx", policy: .signedIn, use: docx)
     }
+
+    /// `POST /api/v1/covenants`: a new draft for a bloc and year, from scratch or from last year's.
+    struct CreateRequest: Content, Sendable { var blocID: String?; var year: Int?; var copyFromLastYear: Bool? }
+    /// The lead's answer to a consultation comment.
+    struct AnswerInput: Content, Sendable { var answer: String? }
 
     func action(_ req: Request) throws -> CovenantAction {
         guard let a = CovenantAction(rawValue: req.parameters.get("action") ?? ""), a != .complete else {
@@ -329,8 +332,7 @@ struct CovenantController {
 
     @Sendable func answerForm(_ req: Request) async throws -> Response {
         let ctx = try await CovenantService.context(req)
-        struct In: Content { var answer: String? }
-        try await CovenantService.answer(ctx, commentID: req.parameters.get("commentID", as: UUID.self), text: try req.content.decode(In.self).answer, req: req)
+        try await CovenantService.answer(ctx, commentID: req.parameters.get("commentID", as: UUID.self), text: try req.content.decode(AnswerInput.self).answer, req: req)
         Pages.flash(req, "Đã trả lời góp ý.")
         return back(req, ctx.version.id!)
     }

@@ -50,9 +50,8 @@ struct RegisterController {
             api.on(.POST, "register", .constant(segment), param, "initiatives", ":factID", "use", policy: writers) { req in
                 let (subject, unitID, _) = try await RegisterService.subject(req, kind: kind)
                 try await RegisterService.requireEdit(unitID, req: req)
-                struct Use: Content { var usedBy: String? }
                 try await RegisterService.consumeInitiative(req.parameters.get("factID", as: UUID.self), subject: subject,
-                                                            usedBy: try req.content.decode(Use.self).usedBy, req: req)
+                                                            usedBy: try req.content.decode(RegisterService.UseInput.self).usedBy, req: req)
                 return try await RegisterViews.history(subject, catalogue: req.application.catalogue, on: req.db)
             }
             api.on(.GET, "register", .constant(segment), param, "eligibility", policy: readers) { req in
@@ -278,9 +277,8 @@ struct RegisterController {
     @Sendable func useInitiativeForm(_ req: Request, _ kind: SubjectType) async throws -> Response {
         let (subject, unitID, _) = try await RegisterService.subject(req, kind: kind)
         try await RegisterService.requireEdit(unitID, req: req)
-        struct Use: Content { var usedBy: String? }
         try await RegisterService.consumeInitiative(req.parameters.get("factID", as: UUID.self), subject: subject,
-                                                    usedBy: try req.content.decode(Use.self).usedBy, req: req)
+                                                    usedBy: try req.content.decode(RegisterService.UseInput.self).usedBy, req: req)
         Pages.flash(req, "Đã ghi sáng kiến được dùng để xét khen thưởng.")
         return req.redirect(to: back(req, kind, subject))
     }

@@ -197,6 +197,9 @@ enum RegisterService {
         var ledBloc: Bool?
     }
 
+    /// Which award an initiative was used for ("CSTDCS:2023").
+    struct UseInput: Content, Sendable { var usedBy: String? }
+
     static let factKinds = ["ratings", "awards", "initiatives", "disciplines", "freezes", "years"]
 
     static func day(_ raw: String?, field: String, label: String, required: Bool, notAfter: Day) throws -> Day? {

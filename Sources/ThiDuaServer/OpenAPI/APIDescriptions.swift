@@ -1,0 +1,167 @@
+import Foundation
+import ThiDuaCore
+
+/// What each `/api/v1/` route takes and answers, for the OpenAPI description. Roles come from the route's own
+/// policy, path parameters from its path, and schemas from the DTO types themselves (`SchemaReflector`), so
+/// only the summary, the query parameters and which types are used are written here. A route without an entry,
+/// or an entry without a route, fails `OpenAPITests`.
+struct APIOperation: Sendable {
+    /// A body: JSON of a type, JSON of any shape, or a file download.
+    enum Body: Sendable {
+        case json(SchemaReflector.Node)
+        case anyJSON
+        case file(mediaType: String)
+
+        static func of<T: Decodable>(_ type: T.Type) -> Body {
+            switch SchemaReflector.node(T.self) {
+            case .success(let node): .json(node)
+            case .failure: .anyJSON
+            }
+        }
+    }
+
+    /// A query parameter and its schema.
+    struct Query: Sendable {
+        var name: String
+        var description: String
+        var node: SchemaReflector.Node = .string(format: .unspecified, cases: nil)
+        /// Bounds of an integer parameter.
+        var range: ClosedRange<Int>?
+    }
+
+    var summary: String
+    var query: [Query] = []
+    var request: Body?
+    /// nil: 204 without a body.
+    var response: Body?
+    var status: Int = 200
+}
+
+enum APIDescriptions {
+    static func q(_ name: String, _ description: String) -> APIOperation.Query { .init(name: name, description: description) }
+    static let year = APIOperation.Query(name: "year", description: "Năm thi đua (2000–2100)", node: .integer, range: Bounded.emulationYears)
+    static let page = APIOperation.Query(name: "page", description: "Số trang (1–100.000)", node: .integer, range: Bounded.pages)
+
+    typealias B = APIOperation.Body
+    static let docx = B.file(mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+    /// "METHOD /api/v1/path/:param" → its description.
+    static let all: [String: APIOperation] = [
+        // Accounts
+        "POST /api/v1/auth/token": .init(summary: "Đăng nhập API: đổi tên đăng nhập và mật khẩu lấy mã truy cập (Bearer)",
+                                         request: .of(AuthController.TokenRequest.self), response: .of(AuthController.TokenResponse.self)),
+        "DELETE /api/v1/auth/token": .init(summary: "Thu hồi mã truy cập đang dùng", response: nil, status: 204),
+        "GET /api/v1/me": .init(summary: "Tài khoản đang đăng nhập, với các vai trò", response: .of(UserDTO.self)),
+        "GET /api/v1/users": .init(summary: "Danh sách tài khoản", query: [q("q", "Tìm theo tên (không cần dấu)")], response: .of([UserDTO].self)),
+        "POST /api/v1/users": .init(summary: "Tạo tài khoản; trả về mật khẩu ban đầu một lần", request: .of(AccountService.NewUser.self),
+                                    response: .of(UserController.Created.self), status: 201),
+        "GET /api/v1/users/:userID": .init(summary: "Một tài khoản", response: .of(UserDTO.self)),
+        "POST /api/v1/users/:userID/disable": .init(summary: "Khóa tài khoản (thu hồi các mã truy cập)", response: .of(UserDTO.self)),
+        "POST /api/v1/users/:userID/enable": .init(summary: "Mở lại tài khoản", response: .of(UserDTO.self)),
+        "POST /api/v1/users/:userID/password": .init(summary: "Đặt lại mật khẩu", request: .of(UserController.PasswordInput.self),
+                                                     response: .of(UserController.Created.self)),
+        "POST /api/v1/users/:userID/grants": .init(summary: "Giao một vai trò (có phạm vi)", request: .of(AccountService.GrantInput.self),
+                                                   response: .of(UserDTO.self), status: 201),
+        "DELETE /api/v1/users/:userID/grants/:grantID": .init(summary: "Thu hồi một vai trò", response: .of(UserDTO.self)),
+
+        // Organisation
+        "GET /api/v1/units": .init(summary: "Danh sách đơn vị", query: [q("q", "Tìm theo tên (không cần dấu)")], response: .of([UnitDTO].self)),
+        "POST /api/v1/units": .init(summary: "Thêm đơn vị", request: .of(UnitInput.self), response: .of(UnitDTO.self), status: 201),
+        "GET /api/v1/units/:unitID": .init(summary: "Một đơn vị, với các khối đã tham gia", response: .of(UnitDTO.self)),
+        "PUT /api/v1/units/:unitID": .init(summary: "Sửa đơn vị (loại, cấp trên, ngành dọc: chỉ Ban TĐKT)", request: .of(UnitInput.self), response: .of(UnitDTO.self)),
+        "DELETE /api/v1/units/:unitID": .init(summary: "Xóa đơn vị chưa có lịch sử", response: nil, status: 204),
+        "GET /api/v1/blocs": .init(summary: "Các khối thi đua của một năm", query: [year, q("q", "Tìm theo tên (không cần dấu)")], response: .of([BlocDTO].self)),
+        "POST /api/v1/blocs": .init(summary: "Thêm khối thi đua", request: .of(BlocInput.self), response: .of(BlocDTO.self), status: 201),
+        "GET /api/v1/blocs/:blocID": .init(summary: "Một khối thi đua trong một năm", query: [year], response: .of(BlocDTO.self)),
+        "PUT /api/v1/blocs/:blocID": .init(summary: "Sửa khối thi đua", request: .of(BlocInput.self), response: .of(BlocDTO.self)),
+        "DELETE /api/v1/blocs/:blocID": .init(summary: "Xóa khối chưa có lịch sử", response: nil, status: 204),
+        "POST /api/v1/blocs/:blocID/members": .init(summary: "Thêm đơn vị thành viên cho một năm", request: .of(MemberInput.self), response: .of(BlocDTO.self), status: 201),
+        "DELETE /api/v1/blocs/:blocID/members/:membershipID": .init(summary: "Bỏ một đơn vị thành viên", response: nil, status: 204),
+        "PUT /api/v1/blocs/:blocID/leadership": .init(summary: "Trưởng khối, phó khối của một năm", request: .of(LeadershipInput.self), response: .of(BlocDTO.self)),
+        "PUT /api/v1/blocs/:blocID/years/:year/plan": .init(summary: "Kế hoạch của khối trong năm", request: .of(PlanInput.self), response: .of(BlocDTO.self)),
+        "GET /api/v1/years": .init(summary: "Các năm thi đua đã mở", response: .of([YearDTO].self)),
+        "POST /api/v1/years": .init(summary: "Mở một năm thi đua", request: .of(YearInput.self), response: .of(YearDTO.self), status: 201),
+        "GET /api/v1/search": .init(summary: "Tìm đơn vị, khối, tài khoản (không cần dấu)", query: [q("q", "Từ khóa")], response: .of([DashboardController.Hit].self)),
+
+        // Audit
+        "GET /api/v1/audit": .init(summary: "Nhật ký thay đổi, mới nhất trước, 50 mục một trang",
+                                   query: [page, q("actor", "Người thực hiện"), q("entity", "Loại đối tượng"), q("action", "Thao tác"),
+                                           q("from", "Từ ngày (dd/MM/yyyy)"), q("to", "Đến ngày (dd/MM/yyyy)")],
+                                   response: .of([AuditController.EntryDTO].self)),
+        "GET /api/v1/audit/verify": .init(summary: "Kiểm tra chuỗi băm của nhật ký", response: .of(AuditController.ChainStatus.self)),
+
+        // Covenants
+        "GET /api/v1/covenants": .init(summary: "Giao ước (phiên bản hiện hành) mà người dùng được xem", query: [q("bloc", "Mã khối (UUID)"), year],
+                                       response: .of([CovenantController.CovenantDTO].self)),
+        "POST /api/v1/covenants": .init(summary: "Tạo dự thảo giao ước cho khối và năm", request: .of(CovenantController.CreateRequest.self),
+                                        response: .of(CovenantController.CovenantDTO.self), status: 201),
+        "GET /api/v1/covenants/:versionID": .init(summary: "Một phiên bản giao ước với thang điểm, góp ý và chữ ký", response: .of(CovenantController.CovenantDTO.self)),
+        "PUT /api/v1/covenants/:versionID": .init(summary: "Sửa dự thảo (khóa lạc quan: lockVersion)", request: .of(CovenantService.ContentInput.self),
+                                                  response: .of(CovenantController.CovenantDTO.self)),
+        "POST /api/v1/covenants/:versionID/actions/:action": .init(summary: "Chuyển trạng thái: lấy ý kiến, trở lại dự thảo, mở ký, rút lại, sửa đổi",
+                                                                   response: .of(CovenantController.CovenantDTO.self)),
+        "POST /api/v1/covenants/:versionID/comments": .init(summary: "Góp ý của đơn vị thành viên", request: .of(CovenantService.CommentInput.self),
+                                                            response: .of(CovenantController.CovenantDTO.self), status: 201),
+        "POST /api/v1/covenants/:versionID/comments/:commentID/answer": .init(summary: "Trưởng khối trả lời góp ý", request: .of(CovenantController.AnswerInput.self),
+                                                                              response: .of(CovenantController.CovenantDTO.self)),
+        "POST /api/v1/covenants/:versionID/sign": .init(summary: "Thủ trưởng đơn vị ký (nhập lại mật khẩu, nêu mã niêm phong)", request: .of(CovenantService.SignInput.self),
+                                                        response: .of(CovenantController.CovenantDTO.self)),
+        "POST /api/v1/covenants/:versionID/absent": .init(summary: "Ghi nhận đơn vị vắng mặt khi ký", request: .of(CovenantService.AbsentInput.self),
+                                                          response: .of(CovenantController.CovenantDTO.self)),
+        "GET /api/v1/covenants/:versionID/docx": .init(summary: "Văn bản giao ước .docx (thể thức Nghị định 30/2020)", response: docx),
+
+        // Registration and deadlines
+        "GET /api/v1/units/:unitID/registrations/:year": .init(summary: "Đăng ký thi đua của đơn vị trong năm", response: .of(RegistrationDTO.self)),
+        "PUT /api/v1/units/:unitID/registrations/:year": .init(summary: "Lưu đăng ký thi đua (khóa lạc quan)", request: .of(RegistrationService.Input.self),
+                                                               response: .of(RegistrationDTO.self)),
+        "GET /api/v1/blocs/:blocID/registrations": .init(summary: "Đăng ký thi đua của cả khối", query: [year], response: .of([RegistrationDTO].self)),
+        "GET /api/v1/years/:year/deadlines": .init(summary: "Các hạn của năm", response: .of([DeadlineDTO].self)),
+        "PUT /api/v1/years/:year/deadlines/:phase": .init(summary: "Đặt hạn một giai đoạn", request: .of(DeadlineService.SetInput.self), response: .of([DeadlineDTO].self)),
+        "POST /api/v1/years/:year/deadlines/:phase/reopen": .init(summary: "Mở lại một giai đoạn cho một đơn vị, có lý do", request: .of(DeadlineService.ReopenInput.self),
+                                                                  response: .of([DeadlineDTO].self)),
+
+        // Register and eligibility
+        "GET /api/v1/register/people": .init(summary: "Người trong sổ khen thưởng mà người dùng được xem", query: [q("unit", "Mã đơn vị (UUID)"), q("q", "Tìm theo tên")],
+                                             response: .of([PersonDTO].self)),
+        "POST /api/v1/register/people": .init(summary: "Thêm người vào sổ", request: .of(RegisterService.PersonInput.self), response: .of(PersonDTO.self), status: 201),
+        "PUT /api/v1/register/people/:personID": .init(summary: "Sửa thông tin một người", request: .of(RegisterService.PersonInput.self), response: .of(PersonDTO.self)),
+        "GET /api/v1/register/people/:personID": .init(summary: "Một người với toàn bộ quá trình", response: .of(PersonDTO.self)),
+        "GET /api/v1/register/units/:unitID": .init(summary: "Quá trình của một tập thể", response: .of(HistoryDTO.self)),
+        "POST /api/v1/register/people/:personID/facts/:factKind": .init(summary: "Ghi một mục vào quá trình của người", request: .of(RegisterService.FactInput.self),
+                                                                         response: .of(HistoryDTO.self), status: 201),
+        "POST /api/v1/register/units/:unitID/facts/:factKind": .init(summary: "Ghi một mục vào quá trình của tập thể", request: .of(RegisterService.FactInput.self),
+                                                                      response: .of(HistoryDTO.self), status: 201),
+        "DELETE /api/v1/register/people/:personID/facts/:factKind/:factID": .init(summary: "Xóa một mục (kỷ luật, thời gian bị xem xét: chỉ Ban TĐKT)", response: nil, status: 204),
+        "DELETE /api/v1/register/units/:unitID/facts/:factKind/:factID": .init(summary: "Xóa một mục (kỷ luật, thời gian bị xem xét: chỉ Ban TĐKT)", response: nil, status: 204),
+        "POST /api/v1/register/people/:personID/initiatives/:factID/use": .init(summary: "Ghi sáng kiến đã dùng để xét một khen thưởng", request: .of(RegisterService.UseInput.self),
+                                                                                 response: .of(HistoryDTO.self)),
+        "POST /api/v1/register/units/:unitID/initiatives/:factID/use": .init(summary: "Ghi sáng kiến đã dùng để xét một khen thưởng", request: .of(RegisterService.UseInput.self),
+                                                                              response: .of(HistoryDTO.self)),
+        "GET /api/v1/register/people/:personID/eligibility": .init(summary: "Đủ điều kiện gì, vì sao (từng điều kiện với điều khoản)",
+                                                                    query: [year, q("asOf", "Ngày xét (dd/MM/yyyy)")], response: .of(EligibilityReport.self)),
+        "GET /api/v1/register/units/:unitID/eligibility": .init(summary: "Đủ điều kiện gì, vì sao (từng điều kiện với điều khoản)",
+                                                                 query: [year, q("asOf", "Ngày xét (dd/MM/yyyy)")], response: .of(EligibilityReport.self)),
+        "GET /api/v1/register/report": .init(summary: "Ai đủ điều kiện gì trong năm", query: [year, q("unit", "Mã đơn vị (UUID)"), q("bloc", "Mã khối (UUID)"), q("asOf", "Ngày xét")],
+                                             response: .of([RegisterController.ReportRow].self)),
+        "POST /api/v1/eligibility/check": .init(summary: "Xét một hồ sơ (định dạng trong docs/eligibility.md)", request: .anyJSON, response: .of(EligibilityReport.self)),
+        "GET /api/v1/catalogue": .init(summary: "Danh mục quy tắc đang áp dụng", response: .of(RegisterController.CatalogueDTO.self)),
+
+        // This description
+        "GET /api/v1/openapi.json": .init(summary: "Mô tả OpenAPI 3.1 của API này", response: .anyJSON),
+    ]
+}
+
+// The enums the API's DTOs use, reflected with their cases.
+extension CriterionKind: ReflectableEnum {}
+extension CovenantStatus: ReflectableEnum {}
+extension CovenantAction: ReflectableEnum {}
+extension Confidence: ReflectableEnum {}
+extension Verdict: ReflectableEnum {}
+extension TaskRating: ReflectableEnum {}
+extension AwardType: ReflectableEnum {}
+extension InitiativeScope: ReflectableEnum {}
+extension SubjectType: ReflectableEnum {}
+extension Gender: ReflectableEnum {}
+extension RoleKind: ReflectableEnum {}
+extension UnitKind: ReflectableEnum {}
+extension EmulationPhase: ReflectableEnum {}
