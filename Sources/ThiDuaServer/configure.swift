@@ -53,6 +53,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     let resources = bundleRoot.appendingPathComponent("Resources")
     app.directory = DirectoryConfiguration(workingDirectory: bundleRoot.path + "/")
     app.views.use(.leaf)
+    app.leaf.tags["path"] = PathTag()
     // The bundle may sit under a hidden folder (.build): allow it, but stay inside the bundle and only read .leaf files.
     app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .onlyLeafExtensions],
                                                   sandboxDirectory: resources.path,

@@ -32,12 +32,13 @@ enum Pages {
     /// The menu for the signed-in user's roles.
     static func nav(for principal: Principal?, path: String) -> [NavItem] {
         guard let p = principal else { return [] }
-        var items: [(String, String)] = [("/", "Tổng quan"), ("/blocs", "Khối thi đua"), ("/units", "Đơn vị")]
+        var items: [(String, String)] = [(CommonPath.home.url, "Tổng quan"), (OrganisationPath.blocs.url, "Khối thi đua"), (OrganisationPath.units.url, "Đơn vị")]
+        // Only what the role can open (the same roles as the routes' policies).
         if !p.roles.isDisjoint(with: [.office, .council, .unitOfficer, .unitHead, .blocLead]) {
-            items += [("/register", "Sổ khen thưởng"), ("/register/report", "Xét khen thưởng")]
+            items += [(RegisterPath.list.url, "Sổ khen thưởng"), (RegisterPath.report.url, "Xét khen thưởng")]
         }
         if p.isOffice {
-            items += [("/years", "Năm thi đua"), ("/users", "Tài khoản"), ("/audit", "Nhật ký")]
+            items += [(OrganisationPath.years.url, "Năm thi đua"), (AccountPath.users.url, "Tài khoản"), (AuditPath.audit.url, "Nhật ký")]
         }
         return items.map { href, label in
             NavItem(href: href, label: label, active: href == "/" ? path == "/" : href == "/register" ? path.hasPrefix("/register") && !path.hasPrefix("/register/report") : path.hasPrefix(href))

@@ -1,3 +1,4 @@
+import LeafKit
 import Foundation
 
 /// A link, redirect or form action of the site, built from typed parts: every segment and query value is
@@ -51,5 +52,20 @@ enum CommonPath: SitePath {
         case .logout: ["logout"]
         case .search: ["search"]
         }
+    }
+}
+
+/// `#path("blocs", b.id, "?", "year", page.year)` in a view: the same builder for links that a template composes
+/// from typed values (ids, years). Every segment and query value is percent-encoded; after a "?" the arguments are
+/// key/value pairs. Views never write "/blocs/#(b.id)" themselves.
+struct PathTag: LeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        let parts = ctx.parameters.map { $0.string ?? "" }
+        let split = parts.firstIndex(of: "?") ?? parts.endIndex
+        let segments = Array(parts[..<split])
+        var query: [(String, String?)] = []
+        var rest = parts[split...].dropFirst()
+        while let key = rest.popFirst() { query.append((key, rest.popFirst())) }
+        return .string(SiteURL.build(segments, query: query))
     }
 }
