@@ -120,6 +120,9 @@ enum RegistrationService {
         }
         try await DeadlineService.requireOpen(.registration, year: year, unitID: unit.id!, req: req)
         let catalogue = req.application.catalogue
+        // Bounded before any work on the elements: a unit registers a few titles and at most some thousand people.
+        try Bounded.list(input.collectiveTargets, field: "collectiveTargets", label: "Danh hiệu tập thể đăng ký", max: 50)
+        try Bounded.list(input.individuals, field: "individuals", label: "Cá nhân đăng ký", max: 5_000)
         let targets = try (input.collectiveTargets ?? []).filter { !$0.isEmpty }.map { code -> String in
             guard let a = catalogue.awards[code], a.subjects.contains(.collective) else {
                 throw DomainError.invalid("“\(code)” không phải danh hiệu, hình thức khen thưởng tập thể trong danh mục.", field: "collectiveTargets")
@@ -128,6 +131,7 @@ enum RegistrationService {
         }
         var people = input.individuals ?? []
         if let text = input.individualsText { people = try parseIndividuals(text) }
+        try Bounded.list(people, field: "individuals", label: "Cá nhân đăng ký", max: 5_000)
         let checked = try people.enumerated().map { i, p in
             let name = try Validate.name(p.fullName, field: "individuals", label: "Họ và tên (dòng \(i + 1))", maxLength: 120)
             guard let a = catalogue.awards[p.target], a.subjects.contains(.individual) else {
@@ -135,7 +139,7 @@ enum RegistrationService {
             }
             return RegistrationIndividual(fullName: name, position: try Validate.optional(p.position, field: "individuals", label: "Chức vụ", maxLength: 120), target: p.target)
         }
-        let note = VietnameseText.clean(input.note ?? "")
+        let note = try Bounded.text(input.note ?? "", field: "note", label: "Ghi chú", max: 4_000) ?? ""
         let existing = try await RegistrationModel.query(on: req.db).filter(\.$unitID == unit.id!).filter(\.$year == year).first()
         let before = try await dto(unit: unit, year: year, catalogue: catalogue, on: req.db)
         if let existing, input.lockVersion != existing.lockVersion {
