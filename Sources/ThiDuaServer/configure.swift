@@ -39,9 +39,10 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.migrations.add(CreateCovenants())
     app.migrations.add(CreateDeadlines())
     app.migrations.add(CreateRegistrations())
+    app.migrations.add(CreateSessions())
 
     // Sessions live in the database so that several instances behind one load balancer share them.
-    app.sessions.use(.fluent)
+    app.sessions.use { _ in ThiDuaSessions() }
     let secure = config.secureCookies
     app.sessions.configuration = SessionsConfiguration(cookieName: SessionCookie.name) { id in
         HTTPCookies.Value(string: id.string, expires: Date(timeIntervalSinceNow: 12 * 3600), maxAge: nil, domain: nil, path: "/",
@@ -79,6 +80,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
         app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     }
     app.middleware.use(FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
+    app.middleware.use(SessionCookieMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(ThiDuaErrorMiddleware())
     app.middleware.use(PrincipalMiddleware())
@@ -87,6 +89,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     try routes(app)
     app.openAPIJSON = try OpenAPIDocument.encoded(app)
 
+    if config.database.kind == "sqlite" { try await SQLiteTuning.apply(app) }
     if migrate {
         try await app.autoMigrate()
         try await Bootstrap.ensureAdmin(app)

@@ -42,6 +42,8 @@ import VaporTesting
             #expect(try op("/api/v1/covenants/{versionID}/sign", "post")["x-roles"] as? [String] == ["unitHead"])
             #expect(try op("/api/v1/auth/token", "post")["x-roles"] as? [String] == ["everyone"])
             #expect(try op("/api/v1/auth/token", "post")["security"] as? [Any] != nil, "the login route needs no token")
+            let login = try #require(((try op("/api/v1/auth/token", "post")["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])
+            #expect((login["schema"] as? [String: Any])?["required"] as? [String] == ["username", "password"])
             // Path and query parameters with their bounds.
             let audit = try op("/api/v1/audit", "get")
             let params = try #require(audit["parameters"] as? [[String: Any]])
@@ -65,6 +67,11 @@ import VaporTesting
         for (key, op) in APIDescriptions.all {
             if case .anyJSON? = op.request { #expect(open.contains(key + " request"), "\(key): request type not reflected") }
             if case .anyJSON? = op.response { #expect(open.contains(key + " response"), "\(key): response type not reflected") }
+        }
+        // Every field said to be required exists in its request type.
+        for (key, op) in APIDescriptions.all where !op.required.isEmpty {
+            guard case .json(.object(let props))? = op.request else { Issue.record("\(key): required fields on a body that is not an object"); continue }
+            for name in op.required { #expect(props.contains { $0.name == name }, "\(key): no field \(name)") }
         }
         // Optional fields are nullable and not required; recursive types stop at themselves.
         guard case .success(.object(let props)) = SchemaReflector.node(Criterion.self) else { Issue.record("Criterion"); return }

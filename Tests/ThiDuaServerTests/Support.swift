@@ -44,7 +44,19 @@ enum TestAccounts {
 /// A browser: keeps the session cookie and the page's CSRF token.
 final class Browser: @unchecked Sendable {
     let app: Application
-    var cookie: String?
+    /// Every cookie the server set (session, login form token), as a browser keeps them.
+    var cookies: [String: String] = [:]
+    /// The `Cookie` header this browser sends.
+    var cookie: String? {
+        get { cookies.isEmpty ? nil : cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        set {
+            cookies = [:]
+            for part in (newValue ?? "").split(separator: ";") {
+                let kv = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if kv.count == 2 { cookies[String(kv[0])] = String(kv[1]) }
+            }
+        }
+    }
     var csrf: String?
     /// In memory by default; a live HTTP server when the test needs real streaming of request bodies.
     let tester: any TestingApplicationTester
@@ -56,7 +68,11 @@ final class Browser: @unchecked Sendable {
 
     private func remember(_ res: TestingHTTPResponse) {
         for value in res.headers[.setCookie] {
-            if let part = value.split(separator: ";").first, part.hasPrefix("thidua-session=") { cookie = String(part) }
+            guard let part = value.split(separator: ";").first else { continue }
+            let kv = part.split(separator: "=", maxSplits: 1)
+            guard kv.count == 2 else { continue }
+            let expired = value.contains("Max-Age=0") || value.contains("1970")
+            if expired { cookies[String(kv[0])] = nil } else { cookies[String(kv[0])] = String(kv[1]) }
         }
         let html = res.body.string
         if let r = html.range(of: "name=\"csrf\" value=\"") {

@@ -6,6 +6,22 @@ import Vapor
 /// it (or with a stale one) is refused with 403 and nothing is changed.
 enum CSRF {
     static let field = "csrf"
+    /// The login form's token lives in a cookie of its own (double submit), so that an anonymous visitor costs no
+    /// session row: a client without cookies asking for the login page a thousand times stores nothing.
+    static let loginCookie = "thidua-login-csrf"
+
+    /// The login form's token: the one the browser already holds, or a new one (set on the response by `setLoginCookie`).
+    static func loginToken(for req: Request) -> String {
+        if let t = req.cookies[loginCookie]?.string, t.utf8.count == 32,
+           t.unicodeScalars.allSatisfy({ s in ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s) || s == "-" || s == "_" }) {
+            return t
+        }
+        return [UInt8].random(count: 24).base64URLEncoded
+    }
+
+    static func setLoginCookie(_ token: String, on res: Response, secure: Bool) {
+        res.cookies[loginCookie] = HTTPCookies.Value(string: token, maxAge: 3600, path: "/login", isSecure: secure, isHTTPOnly: true, sameSite: .strict)
+    }
 
     /// The session's token, created on first use.
     static func token(for req: Request) -> String {
@@ -25,14 +41,16 @@ extension Array where Element == UInt8 {
 
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if !req.isAPI, req.method == .POST {
+        // Forms of signed-in users, and the login form. A POST from nobody to any other form changes nothing:
+        // its route sends the visitor to the login page (a session that ended shows the login, not a CSRF error).
+        if !req.isAPI, req.method == .POST, req.principal != nil || req.url.path == CommonPath.login.url {
             // Larger forms arrive as a stream: collect them (up to the route size limit) before reading the token.
             _ = try await req.body.collect(max: 1 << 20).get()
             struct Form: Decodable { var csrf: String? }
             let sent = (try? req.content.decode(Form.self))?.csrf
-            guard let expected = req.session.data["csrf"], let sent, !sent.isEmpty,
-                  constantTimeEquals(expected, sent)
-            else {
+            // The login form: the token in its cookie; every other form: the session's.
+            let expected = req.url.path == CommonPath.login.url ? req.cookies[CSRF.loginCookie]?.string : req.session.data["csrf"]
+            guard let expected, let sent, !sent.isEmpty, constantTimeEquals(expected, sent) else {
                 throw DomainError(.forbidden, "Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã bảo vệ CSRF). Vui lòng tải lại trang và thử lại; dữ liệu chưa được lưu.")
             }
         }

@@ -106,12 +106,15 @@ enum AccountService {
         let now = req.now
         try await req.audited { db, audit in
             try await user.save(on: db)
-            if disabled {
-                try await APIToken.query(on: db).filter(\.$userID == user.requireID()).filter(\.$revokedAt == nil)
-                    .set(\.$revokedAt, to: now).update()
-            }
+            if disabled { try await endAccess(of: user.requireID(), now: now, on: db) }
             try await audit.record("user", user.id, disabled ? "disable" : "enable", old: old, new: user.snapshot)
         }
+    }
+
+    /// Ends a user's access at once: every browser session is deleted and every API token revoked.
+    static func endAccess(of userID: UUID, now: Date, on db: any Database) async throws {
+        try await ThiDuaSessions.end(userID: userID, on: db)
+        try await APIToken.query(on: db).filter(\.$userID == userID).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
     }
 
     /// Sets a new password (given, or random) and clears the lock.
@@ -121,8 +124,11 @@ enum AccountService {
         user.passwordHash = try await hash(password, app: req.application)
         user.failedLogins = 0
         user.lockedUntil = nil
+        let now = req.now
         try await req.audited { db, audit in
             try await user.save(on: db)
+            // Whoever knew the old password is signed out everywhere, browsers and API clients alike.
+            try await endAccess(of: user.requireID(), now: now, on: db)
             try await audit.record("user", user.id, "reset_password", old: Optional<PasswordReset>.none, new: PasswordReset(username: user.username, passwordReset: true))
         }
         return password
@@ -165,8 +171,11 @@ enum AccountService {
             throw DomainError.conflict("Bạn không thể tự thu hồi vai trò văn phòng của mình.")
         }
         let snap = GrantSnapshot(username: user.username, grant: model.grant)
+        let now = req.now
         try await req.audited { db, audit in
             try await model.delete(on: db)
+            // A role taken away ends the sessions and tokens that carried it (one's own are kept: it is still signed in).
+            if user.id != principal.userID { try await endAccess(of: user.requireID(), now: now, on: db) }
             try await audit.deleted("role_grant", grantID, snap)
         }
     }

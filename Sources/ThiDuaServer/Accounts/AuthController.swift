@@ -25,7 +25,7 @@ struct AuthController {
     @Sendable func loginPage(_ req: Request) async throws -> Response {
         if req.principal != nil { return req.redirect(to: CommonPath.home.url) }
         let next = (try? req.query.get(String.self, at: "next")) ?? "/"
-        return try await Pages.render(req, "login", title: "Đăng nhập", LoginPage(username: "", next: safeNext(next), error: nil))
+        return try await loginForm(req, LoginPage(username: "", next: safeNext(next), error: nil))
     }
 
     /// POST /login: on failure the form comes back with the reason and the status of the failure.
@@ -45,9 +45,17 @@ struct AuthController {
             return req.redirect(to: next)
         } catch let e as DomainError {
             let status = ThiDuaErrorMiddleware.describe(e, req: req).0
-            return try await Pages.render(req, "login", title: "Đăng nhập",
-                                          LoginPage(username: form.username ?? "", next: next, error: e.reason), status: status)
+            return try await loginForm(req, LoginPage(username: String((form.username ?? "").prefix(80)), next: next, error: e.reason), status: status)
         }
+    }
+
+    /// The login page with its CSRF token (in a cookie of its own: no session row for an anonymous visitor).
+    private func loginForm(_ req: Request, _ page: LoginPage, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let token = CSRF.loginToken(for: req)
+        req.storage[LoginTokenKey.self] = token
+        let res = try await Pages.render(req, "login", title: "Đăng nhập", page, status: status)
+        CSRF.setLoginCookie(token, on: res, secure: SecurityHeadersMiddleware.isHTTPS(req))
+        return res
     }
 
     /// POST /logout

@@ -32,6 +32,9 @@ struct APIOperation: Sendable {
     var summary: String
     var query: [Query] = []
     var request: Body?
+    /// Top-level request fields the server needs (the DTOs keep them optional to answer a missing one with a
+    /// Vietnamese reason naming it, rather than a decoding error).
+    var required: [String] = []
     /// nil: 204 without a body.
     var response: Body?
     var status: Int = 200
@@ -49,38 +52,38 @@ enum APIDescriptions {
     static let all: [String: APIOperation] = [
         // Accounts
         "POST /api/v1/auth/token": .init(summary: "Đăng nhập API: đổi tên đăng nhập và mật khẩu lấy mã truy cập (Bearer)",
-                                         request: .of(AuthController.TokenRequest.self), response: .of(AuthController.TokenResponse.self)),
+                                         request: .of(AuthController.TokenRequest.self), required: ["username", "password"], response: .of(AuthController.TokenResponse.self)),
         "DELETE /api/v1/auth/token": .init(summary: "Thu hồi mã truy cập đang dùng", response: nil, status: 204),
         "GET /api/v1/me": .init(summary: "Tài khoản đang đăng nhập, với các vai trò", response: .of(UserDTO.self)),
         "GET /api/v1/users": .init(summary: "Danh sách tài khoản", query: [q("q", "Tìm theo tên (không cần dấu)")], response: .of([UserDTO].self)),
-        "POST /api/v1/users": .init(summary: "Tạo tài khoản; trả về mật khẩu ban đầu một lần", request: .of(AccountService.NewUser.self),
+        "POST /api/v1/users": .init(summary: "Tạo tài khoản; trả về mật khẩu ban đầu một lần", request: .of(AccountService.NewUser.self), required: ["username", "fullName"],
                                     response: .of(UserController.Created.self), status: 201),
         "GET /api/v1/users/:userID": .init(summary: "Một tài khoản", response: .of(UserDTO.self)),
         "POST /api/v1/users/:userID/disable": .init(summary: "Khóa tài khoản (thu hồi các mã truy cập)", response: .of(UserDTO.self)),
         "POST /api/v1/users/:userID/enable": .init(summary: "Mở lại tài khoản", response: .of(UserDTO.self)),
         "POST /api/v1/users/:userID/password": .init(summary: "Đặt lại mật khẩu", request: .of(UserController.PasswordInput.self),
                                                      response: .of(UserController.Created.self)),
-        "POST /api/v1/users/:userID/grants": .init(summary: "Giao một vai trò (có phạm vi)", request: .of(AccountService.GrantInput.self),
+        "POST /api/v1/users/:userID/grants": .init(summary: "Giao một vai trò (có phạm vi)", request: .of(AccountService.GrantInput.self), required: ["role"],
                                                    response: .of(UserDTO.self), status: 201),
         "DELETE /api/v1/users/:userID/grants/:grantID": .init(summary: "Thu hồi một vai trò", response: .of(UserDTO.self)),
 
         // Organisation
         "GET /api/v1/units": .init(summary: "Danh sách đơn vị", query: [q("q", "Tìm theo tên (không cần dấu)")], response: .of([UnitDTO].self)),
-        "POST /api/v1/units": .init(summary: "Thêm đơn vị", request: .of(UnitInput.self), response: .of(UnitDTO.self), status: 201),
+        "POST /api/v1/units": .init(summary: "Thêm đơn vị", request: .of(UnitInput.self), required: ["officialName", "shortName", "kind"], response: .of(UnitDTO.self), status: 201),
         "GET /api/v1/units/:unitID": .init(summary: "Một đơn vị, với các khối đã tham gia", response: .of(UnitDTO.self)),
-        "PUT /api/v1/units/:unitID": .init(summary: "Sửa đơn vị (loại, cấp trên, ngành dọc: chỉ Ban TĐKT)", request: .of(UnitInput.self), response: .of(UnitDTO.self)),
+        "PUT /api/v1/units/:unitID": .init(summary: "Sửa đơn vị (loại, cấp trên, ngành dọc: chỉ Ban TĐKT)", request: .of(UnitInput.self), required: ["officialName", "shortName", "kind"], response: .of(UnitDTO.self)),
         "DELETE /api/v1/units/:unitID": .init(summary: "Xóa đơn vị chưa có lịch sử", response: nil, status: 204),
         "GET /api/v1/blocs": .init(summary: "Các khối thi đua của một năm", query: [year, q("q", "Tìm theo tên (không cần dấu)")], response: .of([BlocDTO].self)),
-        "POST /api/v1/blocs": .init(summary: "Thêm khối thi đua", request: .of(BlocInput.self), response: .of(BlocDTO.self), status: 201),
+        "POST /api/v1/blocs": .init(summary: "Thêm khối thi đua", request: .of(BlocInput.self), required: ["name"], response: .of(BlocDTO.self), status: 201),
         "GET /api/v1/blocs/:blocID": .init(summary: "Một khối thi đua trong một năm", query: [year], response: .of(BlocDTO.self)),
-        "PUT /api/v1/blocs/:blocID": .init(summary: "Sửa khối thi đua", request: .of(BlocInput.self), response: .of(BlocDTO.self)),
+        "PUT /api/v1/blocs/:blocID": .init(summary: "Sửa khối thi đua", request: .of(BlocInput.self), required: ["name"], response: .of(BlocDTO.self)),
         "DELETE /api/v1/blocs/:blocID": .init(summary: "Xóa khối chưa có lịch sử", response: nil, status: 204),
-        "POST /api/v1/blocs/:blocID/members": .init(summary: "Thêm đơn vị thành viên cho một năm", request: .of(MemberInput.self), response: .of(BlocDTO.self), status: 201),
+        "POST /api/v1/blocs/:blocID/members": .init(summary: "Thêm đơn vị thành viên cho một năm", request: .of(MemberInput.self), required: ["unitID", "year"], response: .of(BlocDTO.self), status: 201),
         "DELETE /api/v1/blocs/:blocID/members/:membershipID": .init(summary: "Bỏ một đơn vị thành viên", response: nil, status: 204),
-        "PUT /api/v1/blocs/:blocID/leadership": .init(summary: "Trưởng khối, phó khối của một năm", request: .of(LeadershipInput.self), response: .of(BlocDTO.self)),
+        "PUT /api/v1/blocs/:blocID/leadership": .init(summary: "Trưởng khối, phó khối của một năm", request: .of(LeadershipInput.self), required: ["year"], response: .of(BlocDTO.self)),
         "PUT /api/v1/blocs/:blocID/years/:year/plan": .init(summary: "Kế hoạch của khối trong năm", request: .of(PlanInput.self), response: .of(BlocDTO.self)),
         "GET /api/v1/years": .init(summary: "Các năm thi đua đã mở", response: .of([YearDTO].self)),
-        "POST /api/v1/years": .init(summary: "Mở một năm thi đua", request: .of(YearInput.self), response: .of(YearDTO.self), status: 201),
+        "POST /api/v1/years": .init(summary: "Mở một năm thi đua", request: .of(YearInput.self), required: ["year"], response: .of(YearDTO.self), status: 201),
         "GET /api/v1/search": .init(summary: "Tìm đơn vị, khối, tài khoản (không cần dấu)", query: [q("q", "Từ khóa")], response: .of([DashboardController.Hit].self)),
 
         // Audit
@@ -93,20 +96,20 @@ enum APIDescriptions {
         // Covenants
         "GET /api/v1/covenants": .init(summary: "Giao ước (phiên bản hiện hành) mà người dùng được xem", query: [q("bloc", "Mã khối (UUID)"), year],
                                        response: .of([CovenantController.CovenantDTO].self)),
-        "POST /api/v1/covenants": .init(summary: "Tạo dự thảo giao ước cho khối và năm", request: .of(CovenantController.CreateRequest.self),
+        "POST /api/v1/covenants": .init(summary: "Tạo dự thảo giao ước cho khối và năm", request: .of(CovenantController.CreateRequest.self), required: ["blocID", "year"],
                                         response: .of(CovenantController.CovenantDTO.self), status: 201),
         "GET /api/v1/covenants/:versionID": .init(summary: "Một phiên bản giao ước với thang điểm, góp ý và chữ ký", response: .of(CovenantController.CovenantDTO.self)),
-        "PUT /api/v1/covenants/:versionID": .init(summary: "Sửa dự thảo (khóa lạc quan: lockVersion)", request: .of(CovenantService.ContentInput.self),
+        "PUT /api/v1/covenants/:versionID": .init(summary: "Sửa dự thảo (khóa lạc quan: lockVersion)", request: .of(CovenantService.ContentInput.self), required: ["lockVersion"],
                                                   response: .of(CovenantController.CovenantDTO.self)),
         "POST /api/v1/covenants/:versionID/actions/:action": .init(summary: "Chuyển trạng thái: lấy ý kiến, trở lại dự thảo, mở ký, rút lại, sửa đổi",
                                                                    response: .of(CovenantController.CovenantDTO.self)),
-        "POST /api/v1/covenants/:versionID/comments": .init(summary: "Góp ý của đơn vị thành viên", request: .of(CovenantService.CommentInput.self),
+        "POST /api/v1/covenants/:versionID/comments": .init(summary: "Góp ý của đơn vị thành viên", request: .of(CovenantService.CommentInput.self), required: ["text"],
                                                             response: .of(CovenantController.CovenantDTO.self), status: 201),
-        "POST /api/v1/covenants/:versionID/comments/:commentID/answer": .init(summary: "Trưởng khối trả lời góp ý", request: .of(CovenantController.AnswerInput.self),
+        "POST /api/v1/covenants/:versionID/comments/:commentID/answer": .init(summary: "Trưởng khối trả lời góp ý", request: .of(CovenantController.AnswerInput.self), required: ["answer"],
                                                                               response: .of(CovenantController.CovenantDTO.self)),
-        "POST /api/v1/covenants/:versionID/sign": .init(summary: "Thủ trưởng đơn vị ký (nhập lại mật khẩu, nêu mã niêm phong)", request: .of(CovenantService.SignInput.self),
+        "POST /api/v1/covenants/:versionID/sign": .init(summary: "Thủ trưởng đơn vị ký (nhập lại mật khẩu, nêu mã niêm phong)", request: .of(CovenantService.SignInput.self), required: ["password", "fingerprint"],
                                                         response: .of(CovenantController.CovenantDTO.self)),
-        "POST /api/v1/covenants/:versionID/absent": .init(summary: "Ghi nhận đơn vị vắng mặt khi ký", request: .of(CovenantService.AbsentInput.self),
+        "POST /api/v1/covenants/:versionID/absent": .init(summary: "Ghi nhận đơn vị vắng mặt khi ký", request: .of(CovenantService.AbsentInput.self), required: ["unitID", "reason"],
                                                           response: .of(CovenantController.CovenantDTO.self)),
         "GET /api/v1/covenants/:versionID/docx": .init(summary: "Văn bản giao ước .docx (thể thức Nghị định 30/2020)", response: docx),
 
@@ -116,15 +119,15 @@ enum APIDescriptions {
                                                                response: .of(RegistrationDTO.self)),
         "GET /api/v1/blocs/:blocID/registrations": .init(summary: "Đăng ký thi đua của cả khối", query: [year], response: .of([RegistrationDTO].self)),
         "GET /api/v1/years/:year/deadlines": .init(summary: "Các hạn của năm", response: .of([DeadlineDTO].self)),
-        "PUT /api/v1/years/:year/deadlines/:phase": .init(summary: "Đặt hạn một giai đoạn", request: .of(DeadlineService.SetInput.self), response: .of([DeadlineDTO].self)),
-        "POST /api/v1/years/:year/deadlines/:phase/reopen": .init(summary: "Mở lại một giai đoạn cho một đơn vị, có lý do", request: .of(DeadlineService.ReopenInput.self),
+        "PUT /api/v1/years/:year/deadlines/:phase": .init(summary: "Đặt hạn một giai đoạn", request: .of(DeadlineService.SetInput.self), required: ["due"], response: .of([DeadlineDTO].self)),
+        "POST /api/v1/years/:year/deadlines/:phase/reopen": .init(summary: "Mở lại một giai đoạn cho một đơn vị, có lý do", request: .of(DeadlineService.ReopenInput.self), required: ["unitID", "reason"],
                                                                   response: .of([DeadlineDTO].self)),
 
         // Register and eligibility
         "GET /api/v1/register/people": .init(summary: "Người trong sổ khen thưởng mà người dùng được xem", query: [q("unit", "Mã đơn vị (UUID)"), q("q", "Tìm theo tên")],
                                              response: .of([PersonDTO].self)),
-        "POST /api/v1/register/people": .init(summary: "Thêm người vào sổ", request: .of(RegisterService.PersonInput.self), response: .of(PersonDTO.self), status: 201),
-        "PUT /api/v1/register/people/:personID": .init(summary: "Sửa thông tin một người", request: .of(RegisterService.PersonInput.self), response: .of(PersonDTO.self)),
+        "POST /api/v1/register/people": .init(summary: "Thêm người vào sổ", request: .of(RegisterService.PersonInput.self), required: ["fullName", "unitID"], response: .of(PersonDTO.self), status: 201),
+        "PUT /api/v1/register/people/:personID": .init(summary: "Sửa thông tin một người", request: .of(RegisterService.PersonInput.self), required: ["fullName"], response: .of(PersonDTO.self)),
         "GET /api/v1/register/people/:personID": .init(summary: "Một người với toàn bộ quá trình", response: .of(PersonDTO.self)),
         "GET /api/v1/register/units/:unitID": .init(summary: "Quá trình của một tập thể", response: .of(HistoryDTO.self)),
         "POST /api/v1/register/people/:personID/facts/:factKind": .init(summary: "Ghi một mục vào quá trình của người", request: .of(RegisterService.FactInput.self),

@@ -44,6 +44,13 @@ enum OpenAPIDocument {
         return .init(name: name, context: .path(schema: schema))
     }
 
+    /// The body with `fields` marked required at its top level.
+    static func requiring(_ fields: [String], in body: APIOperation.Body) -> APIOperation.Body {
+        guard !fields.isEmpty, case .json(.object(var props)) = body else { return body }
+        for i in props.indices where fields.contains(props[i].name) { props[i].required = true }
+        return .json(.object(props))
+    }
+
     static func content(_ body: APIOperation.Body) -> OpenAPI.Content.Map {
         switch body {
         case .json(let node): [.json: .b(OpenAPI.Content(schema: node.schema()))]
@@ -94,7 +101,7 @@ enum OpenAPIDocument {
             let operation = OpenAPI.Operation(
                 summary: op.summary, operationId: key(route).replacingOccurrences(of: " ", with: "_"),
                 parameters: parameters,
-                requestBody: op.request.map { OpenAPI.Request(content: content($0), required: true) },
+                requestBody: op.request.map { OpenAPI.Request(content: content(Self.requiring(op.required, in: $0)), required: true) },
                 responses: responses,
                 security: policy == .everyone ? [] : nil,
                 vendorExtensions: ["x-roles": AnyCodable(roles)])

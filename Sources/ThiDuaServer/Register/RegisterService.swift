@@ -313,6 +313,7 @@ enum RegisterService {
             guard case .unit(let unitID) = subject else { throw DomainError.invalid("Số liệu thành viên chỉ dùng cho tập thể.") }
             let y = try year(input.year, req: req)
             guard let members = input.members, members > 0 else { throw DomainError.invalid("Số thành viên phải lớn hơn 0.", field: "members") }
+            _ = try Bounded.int(members, field: "members", label: "Số thành viên", in: 1...Bounded.headcounts.upperBound)
             for (v, f, l) in [(input.completed, "completed", "Số hoàn thành nhiệm vụ"), (input.ldtt, "ldtt", "Số LĐTT/CSTT"), (input.cstdcs, "cstdcs", "Số CSTĐCS"), (input.disciplined, "disciplined", "Số bị kỷ luật")] {
                 if let v, v < 0 || v > members { throw DomainError.invalid("\(l) phải từ 0 đến \(members).", field: f) }
                 if v == nil && f != "disciplined" { throw DomainError.invalid("\(l): hãy nhập số.", field: f) }

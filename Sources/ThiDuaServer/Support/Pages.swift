@@ -28,6 +28,9 @@ struct PageContext<Page: Encodable & Sendable>: Encodable, Sendable {
 
 struct Empty: Encodable, Sendable {}
 
+/// The login form's token while its page renders.
+struct LoginTokenKey: StorageKey { typealias Value = String }
+
 enum Pages {
     /// The menu for the signed-in user's roles.
     static func nav(for principal: Principal?, path: String) -> [NavItem] {
@@ -50,7 +53,9 @@ enum Pages {
         if flash != nil { req.session.data["flash"] = nil }
         return Layout(title: title, userName: req.currentUser?.fullName, username: req.currentUser?.username,
                       roles: (req.principal?.roles.sorted() ?? []).map(\.label),
-                      nav: nav(for: req.principal, path: req.url.path), csrf: CSRF.token(for: req), flash: flash,
+                      nav: nav(for: req.principal, path: req.url.path),
+                      // Signed in: the session's token. Anonymous pages have no form but the login page, whose token is its own.
+                      csrf: req.principal != nil ? CSRF.token(for: req) : (req.storage[LoginTokenKey.self] ?? ""), flash: flash,
                       query: (try? req.query.get(String.self, at: "q")) ?? "")
     }
 
