@@ -12,6 +12,7 @@ import Vapor
 public func configure(_ app: Application, config: AppConfig, clock: (any AppClock)? = nil,
                       console: (any OperatorConsole)? = nil, migrate: Bool = true) async throws {
     app.thiduaConfig = config
+    app.decoyHash = try Bcrypt.hash([UInt8].random(count: 24).base64URLEncoded, cost: config.bcryptCost)
     if let clock { app.clock = clock }
     if let console { app.operatorConsole = console }
 
@@ -40,6 +41,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.migrations.add(CreateDeadlines())
     app.migrations.add(CreateRegistrations())
     app.migrations.add(CreateSessions())
+    app.migrations.add(CreateLoginThrottle())
 
     // Sessions live in the database so that several instances behind one load balancer share them.
     app.sessions.use { _ in ThiDuaSessions() }

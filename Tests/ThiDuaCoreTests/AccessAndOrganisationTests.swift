@@ -2,26 +2,32 @@ import Foundation
 import Testing
 @testable import ThiDuaCore
 
-@Suite struct LockoutTests {
-    let lockout = LoginLockout()
+@Suite struct LoginThrottleTests {
+    let throttle = LoginThrottle()
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
 
-    @Test("Five failures lock for fifteen minutes; the lock expires")
-    func locks() {
-        var s = LoginLockout.State(failures: 0, lockedUntil: nil)
-        for i in 1...4 {
-            s = lockout.afterFailure(s, now: t0)
-            #expect(s.failures == i)
-            #expect(lockout.lockMessage(s, now: t0) == nil)
-        }
-        s = lockout.afterFailure(s, now: t0)
-        #expect(s.lockedUntil == t0.addingTimeInterval(900))
-        #expect(lockout.lockMessage(s, now: t0.addingTimeInterval(60))?.contains("14 phút") == true)
-        #expect(lockout.lockMessage(s, now: t0.addingTimeInterval(901)) == nil)
-        // After the lock expires one more failure starts a fresh count.
-        let after = lockout.afterFailure(s, now: t0.addingTimeInterval(901))
-        #expect(after.failures == 1 && after.lockedUntil == nil)
-        #expect(lockout.afterSuccess() == .init(failures: 0, lockedUntil: nil))
+    @Test("Three free failures, then a wait that doubles from 2 s up to 15 minutes, never a lock")
+    func delays() {
+        #expect((0...3).map(throttle.delay(afterFailures:)) == [0, 0, 0, 0])
+        #expect((4...8).map(throttle.delay(afterFailures:)) == [2, 4, 8, 16, 32])
+        #expect(throttle.delay(afterFailures: 13) == 900)
+        // No overflow however many failures an attacker piles up.
+        #expect(throttle.delay(afterFailures: Int.max) == 900)
+        #expect(throttle.delay(afterFailures: -5) == 0)
+    }
+
+    @Test("An address that fails 30 times within 15 minutes waits out the window")
+    func address() {
+        #expect(throttle.addressWait(failures: 29, windowStart: t0) == nil)
+        #expect(throttle.addressWait(failures: 30, windowStart: t0) == t0.addingTimeInterval(900))
+    }
+
+    @Test("One message for unknown names, wrong passwords and disabled accounts; the wait in seconds or minutes")
+    func messages() {
+        #expect(LoginThrottle.waitMessage(until: t0.addingTimeInterval(8), now: t0).contains("8 giây"))
+        #expect(LoginThrottle.waitMessage(until: t0.addingTimeInterval(600), now: t0).contains("10 phút"))
+        #expect(LoginThrottle.waitMessage(until: t0, now: t0).contains("1 giây"))
+        #expect(LoginThrottle.wrongCredentials == "Tên đăng nhập hoặc mật khẩu không đúng.")
     }
 }
 

@@ -5,7 +5,6 @@ import Vapor
 
 /// Sign-in, tokens and account management, shared by the pages and the API.
 enum AccountService {
-    static let lockout = LoginLockout()
 
     static func hash(_ password: String, app: Application) async throws -> String {
         let cost = app.thiduaConfig.bcryptCost
@@ -18,35 +17,40 @@ enum AccountService {
         return try await app.threadPool.runIfActive { (try? Bcrypt.verify(password, created: hash)) ?? false }
     }
 
-    /// Checks a user name and password. Counts failures, locks after 5, and says why in Vietnamese.
+    /// Checks a user name and password. Unknown name, wrong password and disabled account get one answer (the
+    /// disabled state is told only after a correct password); failures slow the next attempt down per name and
+    /// per client address (`LoginThrottle`), counted atomically; no lock that an attacker could hold.
     static func authenticate(username rawUsername: String, password: String, req: Request) async throws -> User {
         let username = rawUsername.trimmingCharacters(in: .whitespaces).lowercased()
-        let wrong = DomainError(.unauthenticated, "Tên đăng nhập hoặc mật khẩu không đúng.")
         guard !username.isEmpty, !password.isEmpty else {
             throw DomainError(.unauthenticated, "Hãy nhập tên đăng nhập và mật khẩu.")
         }
-        guard let user = try await User.query(on: req.db).filter(\.$username == username).first() else { throw wrong }
+        let throttle = req.application.loginThrottle
+        let now = req.now
+        let nameKey = LoginThrottleStore.nameKey(username), addressKey = LoginThrottleStore.addressKey(req)
+        try await LoginThrottleStore.checkAddress(addressKey, now: now, on: req.db)
+        try await LoginThrottleStore.acquire(nameKey, throttle: throttle, now: now, on: req.db)
+        let user = try await User.query(on: req.db).filter(\.$username == username).first()
+        let correct = try await verify(password, hash: user?.passwordHash ?? req.application.decoyHash, app: req.application)
+        guard let user, correct else {
+            try await LoginThrottleStore.nameFailed(nameKey, throttle: throttle, now: now, on: req.db)
+            try await LoginThrottleStore.addressFailed(addressKey, throttle: throttle, now: now, on: req.db)
+            throw DomainError(.unauthenticated, LoginThrottle.wrongCredentials)
+        }
+        try await LoginThrottleStore.succeeded(nameKey, on: req.db)
         if user.disabled {
             throw DomainError(.forbidden, "Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ Ban Thi đua – Khen thưởng.")
         }
-        let now = req.now
-        let state = LoginLockout.State(failures: user.failedLogins, lockedUntil: user.lockedUntil)
-        if let message = lockout.lockMessage(state, now: now) { throw DomainError(.locked, message) }
-        if try await verify(password, hash: user.passwordHash, app: req.application) {
-            if user.failedLogins != 0 || user.lockedUntil != nil {
-                user.failedLogins = 0
-                user.lockedUntil = nil
-                try await user.save(on: req.db)
-            }
-            return user
+        return user
+    }
+
+    /// The office lifts the wait that failed logins put on a user name.
+    static func liftThrottle(_ user: User, req: Request) async throws {
+        let key = LoginThrottleStore.nameKey(user.username)
+        try await req.audited { db, audit in
+            try await LoginThrottleStore.lift(key, on: db)
+            try await audit.record("user", user.id, "lift_login_wait", old: Optional<PasswordReset>.none, new: PasswordReset(username: user.username, passwordReset: false))
         }
-        let after = lockout.afterFailure(state, now: now)
-        user.failedLogins = after.failures
-        user.lockedUntil = after.lockedUntil
-        try await user.save(on: req.db)
-        if let message = lockout.lockMessage(after, now: now) { throw DomainError(.locked, message) }
-        let left = lockout.maxFailures - after.failures
-        throw DomainError(.unauthenticated, "Tên đăng nhập hoặc mật khẩu không đúng. Còn \(left) lần thử trước khi tài khoản bị tạm khóa 15 phút.")
     }
 
     /// A new bearer token for `user`; the clear token is returned once, only its hash is kept.

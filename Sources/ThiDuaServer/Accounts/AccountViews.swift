@@ -23,6 +23,7 @@ struct UserDTO: Content, Sendable {
     var fullName: String
     var email: String?
     var disabled: Bool
+    /// Until when failed logins make this name wait (dd/MM/yyyy HH:mm), if they do now.
     var lockedUntil: String?
     var isDemo: Bool
     var grants: [GrantDTO]
@@ -47,10 +48,17 @@ enum AccountViews {
         return out.mapValues { $0.sorted { ($0.role, $0.scopeText) < ($1.role, $1.scopeText) } }
     }
 
-    static func dto(_ user: User, grants: [GrantDTO], now: Date) -> UserDTO {
-        UserDTO(id: user.id, username: user.username, fullName: user.fullName, email: user.email, disabled: user.disabled,
-                lockedUntil: user.lockedUntil.flatMap { $0 > now ? VietnameseFormat.dateTime($0) : nil },
-                isDemo: user.isDemo, grants: grants)
+    static func dto(_ user: User, grants: [GrantDTO], waits: [String: Int64], now: Date) -> UserDTO {
+        let wait = waits[LoginThrottleStore.nameKey(user.username)].map(Date.init(millis:))
+        return UserDTO(id: user.id, username: user.username, fullName: user.fullName, email: user.email, disabled: user.disabled,
+                       lockedUntil: wait.flatMap { $0 > now ? VietnameseFormat.dateTime($0) : nil },
+                       isDemo: user.isDemo, grants: grants)
+    }
+
+    /// The login waits of these users' names.
+    static func waits(for users: [User], on db: any Database) async throws -> [String: Int64] {
+        let keys = users.map { LoginThrottleStore.nameKey($0.username) }
+        return Dictionary(try await ThrottleRow.query(on: db).filter(\.$key ~~ keys).all().map { ($0.key, $0.nextAllowedMillis) }, uniquingKeysWith: max)
     }
 
     static func list(_ req: Request) async throws -> [UserDTO] {
@@ -60,11 +68,12 @@ enum AccountViews {
         }
         let users = try await query.all()
         let grants = try await grants(for: users.compactMap(\.id), on: req.db)
-        return users.map { dto($0, grants: grants[$0.id!] ?? [], now: req.now) }
+        let waits = try await waits(for: users, on: req.db)
+        return users.map { dto($0, grants: grants[$0.id!] ?? [], waits: waits, now: req.now) }
     }
 
     static func one(_ user: User, req: Request) async throws -> UserDTO {
         let grants = try await grants(for: [user.id!], on: req.db)
-        return dto(user, grants: grants[user.id!] ?? [], now: req.now)
+        return dto(user, grants: grants[user.id!] ?? [], waits: try await waits(for: [user], on: req.db), now: req.now)
     }
 }

@@ -14,6 +14,12 @@ struct UserController {
         pages.on(.GET, "users", ":userID", policy: office, use: showPage)
         pages.on(.POST, "users", ":userID", "disable", policy: office) { req in try await self.toggleForm(req, disabled: true) }
         pages.on(.POST, "users", ":userID", "enable", policy: office) { req in try await self.toggleForm(req, disabled: false) }
+        pages.on(.POST, "users", ":userID", "unlock", policy: office) { req in
+            let user = try await AccountService.find(req)
+            try await AccountService.liftThrottle(user, req: req)
+            Pages.flash(req, "Đã bỏ thời gian chờ đăng nhập của “\(user.username)”.")
+            return req.redirect(to: AccountPath.user(try user.requireID()).url)
+        }
         pages.on(.POST, "users", ":userID", "password", policy: office, use: passwordForm)
         pages.on(.POST, "users", ":userID", "grants", policy: office, use: grantForm)
         pages.on(.POST, "users", ":userID", "grants", ":grantID", "delete", policy: office, use: revokeForm)
@@ -23,6 +29,11 @@ struct UserController {
         api.on(.GET, "users", ":userID", policy: office) { req in try await AccountViews.one(try await AccountService.find(req), req: req) }
         api.on(.POST, "users", ":userID", "disable", policy: office) { req in try await self.toggleAPI(req, disabled: true) }
         api.on(.POST, "users", ":userID", "enable", policy: office) { req in try await self.toggleAPI(req, disabled: false) }
+        api.on(.POST, "users", ":userID", "unlock", policy: office) { req in
+            let user = try await AccountService.find(req)
+            try await AccountService.liftThrottle(user, req: req)
+            return try await AccountViews.one(user, req: req)
+        }
         api.on(.POST, "users", ":userID", "password", policy: office, use: passwordAPI)
         api.on(.POST, "users", ":userID", "grants", policy: office, use: grantAPI)
         api.on(.DELETE, "users", ":userID", "grants", ":grantID", policy: office, use: revokeAPI)

@@ -61,6 +61,7 @@ enum APIDescriptions {
         "GET /api/v1/users/:userID": .init(summary: "Một tài khoản", response: .of(UserDTO.self)),
         "POST /api/v1/users/:userID/disable": .init(summary: "Khóa tài khoản (thu hồi các mã truy cập)", response: .of(UserDTO.self)),
         "POST /api/v1/users/:userID/enable": .init(summary: "Mở lại tài khoản", response: .of(UserDTO.self)),
+        "POST /api/v1/users/:userID/unlock": .init(summary: "Bỏ thời gian chờ do đăng nhập sai", response: .of(UserDTO.self)),
         "POST /api/v1/users/:userID/password": .init(summary: "Đặt lại mật khẩu", request: .of(UserController.PasswordInput.self),
                                                      response: .of(UserController.Created.self)),
         "POST /api/v1/users/:userID/grants": .init(summary: "Giao một vai trò (có phạm vi)", request: .of(AccountService.GrantInput.self), required: ["role"],

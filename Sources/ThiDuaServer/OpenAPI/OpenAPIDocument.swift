@@ -30,7 +30,7 @@ enum OpenAPIDocument {
     static let errorStatuses: [(Int, String)] = [
         (400, "Yêu cầu không hợp lệ"), (401, "Cần đăng nhập (mã truy cập thiếu, sai, hết hạn hoặc bị thu hồi)"),
         (403, "Vai trò hoặc phạm vi không cho phép"), (404, "Không tìm thấy"), (409, "Xung đột (trạng thái, khóa lạc quan, trùng)"),
-        (413, "Dữ liệu gửi lên quá lớn"), (422, "Dữ liệu không hợp lệ (kèm trường)"), (423, "Tài khoản tạm khóa"),
+        (413, "Dữ liệu gửi lên quá lớn"), (422, "Dữ liệu không hợp lệ (kèm trường)"), (423, "Tài khoản tạm khóa"), (429, "Thử lại sau (đăng nhập sai nhiều lần); Retry-After"),
     ]
 
     static func pathParameter(_ name: String) -> OpenAPI.Parameter {

@@ -14,13 +14,17 @@ struct ThiDuaErrorMiddleware: AsyncMiddleware {
             if status == .internalServerError {
                 req.logger.report(error: error)
             }
+            let retryAfter = (error as? DomainError)?.retryAfter
             if req.isAPI || req.headers.accept.contains(where: { $0.mediaType == .json }) && !req.headers.accept.contains(where: { $0.mediaType == .html }) {
                 struct Body: Content { var error: Bool; var reason: String; var field: String? }
                 let res = Response(status: status)
                 try res.content.encode(Body(error: true, reason: reason, field: field), as: .json)
+                if let retryAfter { res.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
                 return res
             }
-            return try await Pages.error(req, status: status, reason: reason)
+            let page = try await Pages.error(req, status: status, reason: reason)
+            if let retryAfter { page.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
+            return page
         }
     }
 
@@ -49,6 +53,7 @@ struct ThiDuaErrorMiddleware: AsyncMiddleware {
             case .conflict: .conflict
             case .invalid: .unprocessableEntity
             case .locked: .locked
+            case .throttled: .tooManyRequests
             }
             return (status, e.reason, e.field)
         case let e as DecodingError:

@@ -78,6 +78,7 @@ enum Pages {
         case 409: "Xung đột dữ liệu"
         case 422: "Dữ liệu chưa hợp lệ"
         case 423: "Tài khoản tạm khóa"
+        case 429: "Thử lại sau"
         case 500...: "Lỗi hệ thống"
         default: "Có lỗi xảy ra"
         }

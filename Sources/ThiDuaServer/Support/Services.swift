@@ -48,6 +48,8 @@ struct CatalogueKey: StorageKey { typealias Value = Catalogue }
 struct EvaluatorKey: StorageKey { typealias Value = EligibilityEvaluator }
 struct AppClockKey: StorageKey { typealias Value = any AppClock }
 struct OperatorConsoleKey: StorageKey { typealias Value = any OperatorConsole }
+struct LoginThrottleKey: StorageKey { typealias Value = LoginThrottle }
+struct DecoyHashKey: StorageKey { typealias Value = String }
 
 extension Application {
     public var thiduaConfig: AppConfig {
@@ -67,6 +69,17 @@ extension Application {
     public var clock: any AppClock {
         get { storage[AppClockKey.self] ?? SystemClock() }
         set { storage[AppClockKey.self] = newValue }
+    }
+    /// How failed logins slow the next attempt (tests may change it).
+    public var loginThrottle: LoginThrottle {
+        get { storage[LoginThrottleKey.self] ?? LoginThrottle() }
+        set { storage[LoginThrottleKey.self] = newValue }
+    }
+    /// A bcrypt hash of a random secret, made at start with the configured cost: unknown user names are "verified"
+    /// against it, so that they take as long as a known name with a wrong password.
+    var decoyHash: String {
+        get { storage[DecoyHashKey.self] ?? "" }
+        set { storage[DecoyHashKey.self] = newValue }
     }
     public var operatorConsole: any OperatorConsole {
         get { storage[OperatorConsoleKey.self] ?? StandardOutputConsole() }
