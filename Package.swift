@@ -17,11 +17,12 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         // The OpenAPI 3.1 description of the API; without the external-loading trait (not needed, slower to build).
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
     ],
     targets: [
-        .target(name: "ThiDuaCore", resources: [.copy("Catalogue")]),
+        .target(name: "ThiDuaCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Catalogue")]),
         .target(name: "ThiDuaDocuments", dependencies: [
             "ThiDuaCore",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

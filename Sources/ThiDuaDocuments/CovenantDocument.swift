@@ -26,6 +26,8 @@ public struct CovenantDocument: Sendable {
     public var fingerprint: String?
     public var statusLabel: String
     public var cells: [SignatureCell]
+    /// "nhật ký #123, 1A2B-3C4D-5E6F": the audit chain's head when the content was sealed.
+    public var auditAnchor: String? = nil
 
     public init(parentAgency: String, blocName: String, year: Int, version: Int, content: CovenantContent, fingerprint: String?,
                 statusLabel: String, cells: [SignatureCell]) {
@@ -120,6 +122,7 @@ public struct CovenantDocument: Sendable {
         if !gridRows.isEmpty { body += W.table(widths: [3116, 3117, 3117], rows: gridRows, borders: false) }
         var footer = "Phiên bản \(version) – \(statusLabel)"
         if let fingerprint { footer += " – Mã niêm phong (SHA-256): \(fingerprint)" }
+        if let auditAnchor { footer += " – Mốc \(auditAnchor)" }
         body += W.text(footer, italic: true, size: 10, align: .left, after: 0)
         return try W.document(body: body, title: "Giao ước thi đua \(year) – \(blocName)")
     }

@@ -19,11 +19,17 @@ public enum Operations {
         }.sorted()
     }
 
-    /// Checks the audit hash chain; returns (intact, message).
-    public static func verifyAudit(_ app: Application) async throws -> (Bool, String) {
-        let verdict = try await AuditLog.verify(on: app.db)
-        if case .intact = verdict { return (true, verdict.message) }
-        return (false, verdict.message)
+    /// Checks the audit hash chain (and that it passes through `checkpoint`); returns (intact, message). Reads only.
+    public static func verifyAudit(_ app: Application, checkpoint: AuditChain.Checkpoint? = nil) async throws -> (Bool, String) {
+        let verdict = try await AuditLog.verify(on: app.db, checkpoint: checkpoint)
+        return (verdict.isIntact, verdict.message)
+    }
+
+    /// The chain's length and head now, as JSON (`{"entries": N, "head": "hex", "at": "…"}`). Reads only.
+    public static func auditCheckpoint(_ app: Application) async throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try e.encode(try await AuditLog.checkpoint(on: app.db, now: app.clock.now()))
     }
 }
 

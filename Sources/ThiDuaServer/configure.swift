@@ -10,7 +10,7 @@ import Vapor
 /// Builds the whole application: database, migrations, sessions, views, middleware and routes.
 /// Tests call it with their own `AppConfig` (in-memory SQLite, or a private PostgreSQL schema).
 public func configure(_ app: Application, config: AppConfig, clock: (any AppClock)? = nil,
-                      console: (any OperatorConsole)? = nil, migrate: Bool = true) async throws {
+                      console: (any OperatorConsole)? = nil, migrate: Bool = true, readOnly: Bool = false) async throws {
     app.thiduaConfig = config
     app.decoyHash = try Bcrypt.hash([UInt8].random(count: 24).base64URLEncoded, cost: config.bcryptCost)
     if let clock { app.clock = clock }
@@ -42,6 +42,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.migrations.add(CreateRegistrations())
     app.migrations.add(CreateSessions())
     app.migrations.add(CreateLoginThrottle())
+    app.migrations.add(AddCovenantAuditAnchor())
 
     // Sessions live in the database so that several instances behind one load balancer share them.
     app.sessions.use { _ in ThiDuaSessions() }
@@ -91,7 +92,8 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     try routes(app)
     app.openAPIJSON = try OpenAPIDocument.encoded(app)
 
-    if config.database.kind == "sqlite" { try await SQLiteTuning.apply(app) }
+    // Read-only commands (audit verify, checkpoint) change nothing, not even the file's journal mode.
+    if config.database.kind == "sqlite", !readOnly { try await SQLiteTuning.apply(app) }
     if migrate {
         try await app.autoMigrate()
         try await Bootstrap.ensureAdmin(app)

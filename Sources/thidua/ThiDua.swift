@@ -14,13 +14,18 @@ struct ThiDua: AsyncParsableCommand {
     )
 }
 
-/// Builds an application on the configured database (DATABASE_URL or THIDUA_DB).
-func makeApp(migrate: Bool = true) async throws -> Application {
+/// Builds an application on the configured database (DATABASE_URL or THIDUA_DB). `readOnly`: no migration, no
+/// account, no change to the database's settings; an SQLite file that does not exist is an error, not created.
+func makeApp(migrate: Bool = true, readOnly: Bool = false) async throws -> Application {
     var env = try Environment.detect(arguments: ["thidua"])
     env.arguments = ["thidua"]
+    let config = AppConfig.fromEnvironment()
+    if readOnly, case .sqliteFile(let path) = config.database, !FileManager.default.fileExists(atPath: path) {
+        failAndExit("không có cơ sở dữ liệu SQLite tại \(path) (đặt THIDUA_DB hoặc DATABASE_URL).")
+    }
     let app = try await Application.make(env)
     do {
-        try await configure(app, config: AppConfig.fromEnvironment(), migrate: migrate)
+        try await configure(app, config: config, migrate: migrate && !readOnly, readOnly: readOnly)
     } catch {
         try? await app.asyncShutdown()
         throw error
@@ -76,16 +81,54 @@ struct DemoCommand: AsyncParsableCommand {
 }
 
 struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Nhật ký thay đổi.", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Nhật ký thay đổi.", subcommands: [Verify.self, Checkpoint.self])
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Kiểm tra chuỗi băm của nhật ký; chỉ ra bản ghi đầu tiên bị sửa hoặc xóa.")
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Kiểm tra chuỗi băm của nhật ký (chỉ đọc); chỉ ra bản ghi đầu tiên bị sửa hoặc xóa, và với --checkpoint: chuỗi bị cắt ngắn hoặc viết lại so với mốc.")
+        @ArgumentParser.Option(help: "Tệp mốc do `thidua audit checkpoint` ghi (giữ ngoài cơ sở dữ liệu).") var checkpoint: String?
+
         func run() async throws {
-            let app = try await makeApp()
-            let (ok, message) = try await Operations.verifyAudit(app)
+            var mark: AuditChain.Checkpoint?
+            if let checkpoint {
+                guard let data = FileManager.default.contents(atPath: checkpoint),
+                      let cp = try? JSONDecoder().decode(AuditChain.Checkpoint.self, from: data) else {
+                    failAndExit("không đọc được tệp mốc \(checkpoint) (cần JSON {\"entries\": N, \"head\": \"…\", \"at\": \"…\"}).")
+                }
+                mark = cp
+            }
+            let app = try await makeApp(readOnly: true)
+            let result: (Bool, String)
+            do { result = try await Operations.verifyAudit(app, checkpoint: mark) } catch {
+                try? await app.asyncShutdown()
+                failAndExit("không đọc được nhật ký: \(String(describing: error).prefix(200))")
+            }
             try await app.asyncShutdown()
-            print(message)
-            if !ok { throw ExitCode(1) }
+            print(result.1)
+            if !result.0 { throw ExitCode(1) }
+        }
+    }
+
+    struct Checkpoint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkpoint",
+            abstract: "Ghi mốc của nhật ký (số bản ghi và mã băm đầu chuỗi) ra tệp hoặc màn hình (chỉ đọc cơ sở dữ liệu).")
+        @ArgumentParser.Option(help: "Tệp ghi mốc (không có: in ra màn hình).") var out: String?
+
+        func run() async throws {
+            let app = try await makeApp(readOnly: true)
+            let data: Data
+            do { data = try await Operations.auditCheckpoint(app) } catch {
+                try? await app.asyncShutdown()
+                failAndExit("không đọc được nhật ký: \(String(describing: error).prefix(200))")
+            }
+            try await app.asyncShutdown()
+            if let out {
+                guard FileManager.default.createFile(atPath: out, contents: data + Data("\n".utf8)) else { failAndExit("không ghi được tệp \(out)") }
+            } else {
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            }
         }
     }
 }

@@ -16,10 +16,10 @@ import Testing
         #expect(throttle.delay(afterFailures: -5) == 0)
     }
 
-    @Test("An address that fails 30 times within 15 minutes waits out the window")
+    @Test("An address that fails 100 times within 15 minutes waits out the window")
     func address() {
-        #expect(throttle.addressWait(failures: 29, windowStart: t0) == nil)
-        #expect(throttle.addressWait(failures: 30, windowStart: t0) == t0.addingTimeInterval(900))
+        #expect(throttle.addressWait(failures: 99, windowStart: t0) == nil)
+        #expect(throttle.addressWait(failures: 100, windowStart: t0) == t0.addingTimeInterval(900))
     }
 
     @Test("One message for unknown names, wrong passwords and disabled accounts; the wait in seconds or minutes")
@@ -135,6 +135,45 @@ import Testing
         #expect(AuditChain.verify(c, head: head) == .removed(seq: 2))
         let full = chain(5)
         #expect(AuditChain.verify(Array(full.prefix(4)), head: head) == .removed(seq: 5))
+    }
+
+    /// The same chain rebuilt from `from` on with changed values and recomputed hashes (a consistent rewrite).
+    func rewritten(_ c: [AuditRecord], from index: Int) -> [AuditRecord] {
+        var out = Array(c.prefix(index))
+        for e in c.dropFirst(index) {
+            out.append(AuditChain.next(after: out.last.map { ($0.seq, $0.hash) }, atMillis: e.atMillis, actor: e.actor, entity: e.entity,
+                                       entityID: e.entityID, action: e.action, oldValue: e.oldValue, newValue: "{\"forged\":true}"))
+        }
+        return out
+    }
+
+    @Test("Against a checkpoint: truncation, a consistent rewrite, a deleted head row and another database's checkpoint are caught")
+    func checkpoints() {
+        let c = chain(5)
+        let cp = AuditChain.checkpoint(c, at: "2026-12-01T00:00:00Z")
+        #expect(cp == .init(entries: 5, head: c[4].hash, at: "2026-12-01T00:00:00Z"))
+        #expect(AuditChain.verify(c, head: (5, c[4].hash), checkpoint: cp) == .intact(count: 5, afterCheckpoint: 0))
+        // Entries after the checkpoint are counted, still intact.
+        var longer = c
+        longer.append(AuditChain.next(after: (5, c[4].hash), atMillis: 9_000, actor: "a", entity: "unit", entityID: "x", action: "create", oldValue: nil, newValue: "{}"))
+        #expect(AuditChain.verify(longer, head: (6, longer[5].hash), checkpoint: cp) == .intact(count: 6, afterCheckpoint: 1))
+        // A cut tail with the head row moved back: consistent on its own, caught by the checkpoint.
+        let cut = Array(c.prefix(3))
+        #expect(AuditChain.verify(cut, head: (3, cut[2].hash)) == .intact(count: 3))
+        #expect(AuditChain.verify(cut, head: (3, cut[2].hash), checkpoint: cp) == .truncated(count: 3, checkpoint: 5))
+        // A consistent rewrite from entry 2 on, head row updated: caught at the checkpoint's entry.
+        let forged = rewritten(c, from: 1)
+        #expect(AuditChain.verify(forged, head: (5, forged[4].hash)) == .intact(count: 5))
+        #expect(AuditChain.verify(forged, head: (5, forged[4].hash), checkpoint: cp) == .diverged(seq: 5))
+        // The head row deleted.
+        #expect(AuditChain.verify(c, head: nil, checkpoint: nil) == .headMissing(count: 5))
+        // A checkpoint of another database.
+        let other = AuditChain.checkpoint(rewritten(chain(5), from: 0), at: "x")
+        #expect(AuditChain.verify(c, head: (5, c[4].hash), checkpoint: other) == .diverged(seq: 5))
+        // An empty log checked against the empty checkpoint.
+        #expect(AuditChain.verify([], head: nil, checkpoint: AuditChain.checkpoint([], at: "x")) == .intact(count: 0, afterCheckpoint: 0))
+        #expect(AuditChain.Verdict.truncated(count: 3, checkpoint: 5).message.contains("cắt bỏ"))
+        #expect(AuditChain.Verdict.diverged(seq: 5).message.contains("viết lại"))
     }
 
     @Test("Field boundaries cannot be shifted without changing the hash")

@@ -13,6 +13,22 @@ import Testing
     }
 }
 
+/// Digests made before the hash moved to swift-crypto: a seal or an audit entry computed today must match them,
+/// or every signed covenant and every stored chain would stop verifying.
+@Suite struct PinnedDigestTests {
+    @Test("A covenant seal and an audit entry hash are the same as with the earlier implementation")
+    func pinned() {
+        let bloc = UUID(uuidString: "F5F2EC1D-1AFC-405D-B670-D0A2413D0D28")!
+        let content = CovenantContent(title: "Giao ước thi đua năm 2018", place: "Nghệ An", signingDate: Day(2018, 3, 7),
+                                      bases: ["Luật Thi đua, khen thưởng"], preamble: "Mở đầu", keyTasks: [KeyTask(text: "Nhiệm vụ", criteria: ["A"])],
+                                      scale: [Criterion(code: "A", name: "Nhóm A", maxPoints: 12.5)], closing: "Cam kết")
+        #expect(CovenantSeal.digest(blocID: bloc, year: 2018, version: 1, content: content) == "90fd0e86538673a2cd737877d06d1c856bf4f41a25cced30d5b68ae6d5aa2c7f")
+        let entry = AuditChain.next(after: nil, atMillis: 1_520_400_000_000, actor: "vanphong", entity: "covenant",
+                                    entityID: bloc.uuidString, action: "create", oldValue: nil, newValue: "{\"a\":1}")
+        #expect(entry.hash == "80f9fef17921fa9ef67b02ab87c0523a985fcdf384ab010c610a0afa3d15e207")
+    }
+}
+
 @Suite struct VietnameseTextTests {
     @Test("Search keys fold diacritics, đ and case", arguments: [
         ("Tòa án nhân dân tỉnh", "toa an nhan dan tinh"),

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Per name: the first `freeFailures` cost nothing; then the wait doubles from `baseDelay` up to `maxDelay`.
 /// One attempt at a time per name (`hold`): a hundred parallel guesses get one verification, the rest wait.
-/// Per address: `addressLimit` failures within `addressWindow` and that address waits out the window.
+/// Per address: `addressLimit` failures within `addressWindow` and that address waits out the window (an office's
+/// NAT shares one address: the limit is generous; behind a proxy the forwarded address counts).
 public struct LoginThrottle: Sendable, Equatable {
     public var freeFailures: Int
     public var baseDelay: TimeInterval
@@ -16,7 +17,7 @@ public struct LoginThrottle: Sendable, Equatable {
     public var addressWindow: TimeInterval
 
     public init(freeFailures: Int = 3, baseDelay: TimeInterval = 2, maxDelay: TimeInterval = 15 * 60, hold: TimeInterval = 2,
-                addressLimit: Int = 30, addressWindow: TimeInterval = 15 * 60) {
+                addressLimit: Int = 100, addressWindow: TimeInterval = 15 * 60) {
         self.freeFailures = freeFailures; self.baseDelay = baseDelay; self.maxDelay = maxDelay; self.hold = hold
         self.addressLimit = addressLimit; self.addressWindow = addressWindow
     }

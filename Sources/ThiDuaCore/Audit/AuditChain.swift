@@ -46,19 +46,59 @@ public enum AuditChain {
 
     /// The outcome of checking a chain.
     public enum Verdict: Sendable, Equatable {
-        case intact(count: Int)
+        /// Every entry checks; `afterCheckpoint` entries were written after the checkpoint compared against.
+        case intact(count: Int, afterCheckpoint: Int? = nil)
         /// The entry with this sequence number was changed after it was written.
         case altered(seq: Int)
         /// Entries are missing: the first missing sequence number.
         case removed(seq: Int)
+        /// The head row kept apart from the entries is gone although there are entries.
+        case headMissing(count: Int)
+        /// The chain is shorter than a checkpoint taken earlier: its newest entries were cut off.
+        case truncated(count: Int, checkpoint: Int)
+        /// The chain no longer passes through the checkpoint's head: rewritten consistently (or another database).
+        case diverged(seq: Int)
+
+        public var isIntact: Bool { if case .intact = self { return true }; return false }
 
         public var message: String {
             switch self {
-            case .intact(let n): "Chuỗi nhật ký nguyên vẹn: \(n) bản ghi."
+            case .intact(let n, nil): "Chuỗi nhật ký nguyên vẹn: \(n) bản ghi."
+            case .intact(let n, let after?): "Chuỗi nhật ký nguyên vẹn: \(n) bản ghi; đi qua đúng mốc đã ghi, có \(after) bản ghi mới sau mốc."
             case .altered(let s): "Bản ghi nhật ký số \(s) đã bị sửa sau khi ghi."
             case .removed(let s): "Bản ghi nhật ký số \(s) đã bị xóa."
+            case .headMissing(let n): "Dòng đầu chuỗi (bản ghi mới nhất) đã bị xóa khỏi bảng riêng của nó: không còn đối chiếu được \(n) bản ghi với mốc của chính cơ sở dữ liệu."
+            case .truncated(let n, let cp): "Nhật ký chỉ còn \(n) bản ghi, ít hơn mốc đã ghi (\(cp) bản ghi): các bản ghi mới nhất đã bị cắt bỏ."
+            case .diverged(let s): "Bản ghi số \(s) không còn khớp với mốc đã ghi: nhật ký đã bị viết lại (hoặc mốc thuộc cơ sở dữ liệu khác)."
             }
         }
+    }
+
+    /// A chain's length and head at a moment, kept outside the database (`thidua audit checkpoint`).
+    public struct Checkpoint: Codable, Sendable, Equatable {
+        public var entries: Int
+        public var head: String
+        public var at: String
+        public init(entries: Int, head: String, at: String) { self.entries = entries; self.head = head; self.at = at }
+    }
+
+    /// The checkpoint of `entries` (any order) at `at`.
+    public static func checkpoint(_ entries: [AuditRecord], at: String) -> Checkpoint {
+        let last = entries.max { $0.seq < $1.seq }
+        return Checkpoint(entries: last?.seq ?? 0, head: last?.hash ?? genesis, at: at)
+    }
+
+    /// Checks the chain, then that it still passes through `checkpoint` (taken earlier and kept elsewhere):
+    /// not shorter, and the entry at its length still has its head hash.
+    public static func verify(_ entries: [AuditRecord], head: (seq: Int, hash: String)?, checkpoint: Checkpoint?) -> Verdict {
+        let verdict = verify(entries, head: head)
+        guard case .intact(let count, _) = verdict else { return verdict }
+        if head == nil, count > 0 { return .headMissing(count: count) }
+        guard let cp = checkpoint else { return verdict }
+        if count < cp.entries { return .truncated(count: count, checkpoint: cp.entries) }
+        if cp.entries == 0 { return cp.head == genesis ? .intact(count: count, afterCheckpoint: count) : .diverged(seq: 1) }
+        guard let at = entries.first(where: { $0.seq == cp.entries }), at.hash == cp.head else { return .diverged(seq: cp.entries) }
+        return .intact(count: count, afterCheckpoint: count - cp.entries)
     }
 
     /// Checks `entries` (any order). `head` is the (seq, hash) of the last entry kept apart from the

@@ -45,6 +45,19 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     }
 }
 
+/// The client's address: the direct peer, or, when the peer is a trusted proxy, the address it forwarded
+/// (the last `X-Forwarded-For` entry, the one that proxy added). Without this every user behind nginx would share
+/// the proxy's address and its login limit.
+enum ClientAddress {
+    static func of(_ req: Request) -> String {
+        let peer = req.remoteAddress?.ipAddress ?? "unknown"
+        guard req.application.thiduaConfig.trustedProxies.contains(peer),
+              let forwarded = req.headers.first(name: .xForwardedFor)?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+              !forwarded.isEmpty, forwarded.count <= 64 else { return peer }
+        return forwarded
+    }
+}
+
 enum SessionCookie {
     static let name = "thidua-session"
 }

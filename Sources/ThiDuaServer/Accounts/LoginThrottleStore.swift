@@ -34,7 +34,7 @@ struct CreateLoginThrottle: AsyncMigration {
 
 enum LoginThrottleStore {
     static func nameKey(_ username: String) -> String { "name:" + String(username.prefix(80)) }
-    static func addressKey(_ req: Request) -> String { "addr:" + (req.remoteAddress?.ipAddress ?? "unknown") }
+    static func addressKey(_ req: Request) -> String { "addr:" + ClientAddress.of(req) }
 
     private static func sql(_ db: any Database) throws -> any SQLDatabase {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }

@@ -10,8 +10,7 @@ struct AuditController {
         api.on(.GET, "audit", policy: .roles([.office])) { req in try await self.entries(req) }
         api.on(.GET, "audit", "verify", policy: .roles([.office])) { req in
             let verdict = try await AuditLog.verify(on: req.db)
-            if case .intact = verdict { return ChainStatus(intact: true, message: verdict.message) }
-            return ChainStatus(intact: false, message: verdict.message)
+            return ChainStatus(intact: verdict.isIntact, message: verdict.message)
         }
     }
 
@@ -83,8 +82,7 @@ struct AuditController {
         let entries = try await entries(req)
         let page = try Bounded.page(text: f.page)
         let verdict = try await AuditLog.verify(on: req.db)
-        var intact = false
-        if case .intact = verdict { intact = true }
+        let intact = verdict.isIntact
         return try await Pages.render(req, "audit", title: "Nhật ký thay đổi",
                                       Page(entries: entries, filter: f, page: page,
                                            nextPage: entries.count == Self.pageSize && page < Bounded.pages.upperBound ? link(f, page: page + 1) : nil,

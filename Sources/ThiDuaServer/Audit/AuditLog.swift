@@ -64,10 +64,23 @@ struct AuditLog: Sendable {
         }
     }
 
-    /// Checks the whole chain.
-    static func verify(on db: any Database) async throws -> AuditChain.Verdict {
+    /// Checks the whole chain, and that it still passes through `checkpoint` when one is given.
+    static func verify(on db: any Database, checkpoint: AuditChain.Checkpoint? = nil) async throws -> AuditChain.Verdict {
         let entries = try await AuditEntry.query(on: db).sort(\.$seq).all().map(\.record)
         let head = try await AuditHead.query(on: db).first()
-        return AuditChain.verify(entries, head: head.map { (seq: $0.seq, hash: $0.hash) })
+        return AuditChain.verify(entries, head: head.map { (seq: $0.seq, hash: $0.hash) }, checkpoint: checkpoint)
+    }
+
+    /// The chain's length and head now (read only).
+    static func checkpoint(on db: any Database, now: Date) async throws -> AuditChain.Checkpoint {
+        let entries = try await AuditEntry.query(on: db).sort(\.$seq).all().map(\.record)
+        return AuditChain.checkpoint(entries, at: ISO8601DateFormatter().string(from: now))
+    }
+
+    /// The head (sequence number and hash) at this moment, for a document to anchor: read inside the writing
+    /// transaction, before the entry of the action that seals the document.
+    static func currentHead(on db: any Database) async throws -> (seq: Int, hash: String) {
+        guard let head = try await AuditHead.query(on: db).first() else { return (0, AuditChain.genesis) }
+        return (head.seq, head.hash)
     }
 }

@@ -123,6 +123,8 @@ struct CovenantController {
         var warnings: [String]
         var digest: String?
         var fingerprint: String?
+        /// The audit chain's head at sealing ("nhật ký #123, 1A2B-3C4D-5E6F"), when sealed.
+        var auditAnchor: String?
         var comments: [CommentRow]
         var signatures: [SignatureRow]
         var signedCount: Int
@@ -150,6 +152,7 @@ struct CovenantController {
             tasks: content.keyTasks.enumerated().map { TaskRow(number: $0.offset + 1, text: $0.element.text, criteria: $0.element.criteria) },
             totalMax: ScoringScale.points(ScoringScale.totalMax(content.scale)), warnings: ScoringScale.warnings(content.scale),
             digest: ctx.version.digest, fingerprint: ctx.version.digest.map(CovenantSeal.fingerprint),
+            auditAnchor: ctx.version.sealedAuditSeq.flatMap { seq in ctx.version.sealedAuditHead.map { "nhật ký #\(seq), \(CovenantSeal.fingerprint($0))" } },
             comments: comments.map { c in
                 CommentRow(id: c.id!, item: c.item, unit: allUnits[c.unitID] ?? "?", author: c.author, text: c.text, at: VietnameseFormat.dateTime(c.createdAt),
                            answer: c.answer, answeredBy: c.answeredBy)
@@ -269,8 +272,9 @@ struct CovenantController {
             SignatureCell(unitName: s.unitName, position: s.position ?? "Thủ trưởng đơn vị", signerName: s.signer,
                           signedAt: nil, absentReason: s.absent ? (s.reason ?? "") : nil)
         }
-        let doc = CovenantDocument(parentAgency: "UBND tỉnh \(req.application.thiduaConfig.province)", blocName: ctx.bloc.name, year: ctx.covenant.year,
+        var doc = CovenantDocument(parentAgency: "UBND tỉnh \(req.application.thiduaConfig.province)", blocName: ctx.bloc.name, year: ctx.covenant.year,
                                    version: ctx.version.number, content: c.content, fingerprint: c.fingerprint, statusLabel: c.statusLabel, cells: cells)
+        doc.auditAnchor = c.auditAnchor
         return Downloads.file(try doc.docx(), type: Downloads.docx, filename: "giao-uoc-\(ctx.covenant.year)-v\(ctx.version.number).docx")
     }
 

@@ -23,6 +23,10 @@ final class CovenantVersion: Model, @unchecked Sendable {
     @Field(key: "content") var content: String
     @OptionalField(key: "digest") var digest: String?
     @OptionalField(key: "sealed_at") var sealedAt: Date?
+    /// The audit chain's head when the content was sealed (sequence number and hash): the printed covenant anchors
+    /// the log, so that rewriting the log before that moment is caught by whoever holds a copy.
+    @OptionalField(key: "sealed_audit_seq") var sealedAuditSeq: Int?
+    @OptionalField(key: "sealed_audit_head") var sealedAuditHead: String?
     @OptionalField(key: "signed_at") var signedAt: Date?
     /// Increases on every save; a save that names an older value is refused (two officers editing at once).
     @Field(key: "lock_version") var lockVersion: Int
@@ -130,5 +134,18 @@ struct CreateCovenants: AsyncMigration {
     }
     func revert(on db: any Database) async throws {
         for s in [CovenantSignature.schema, CovenantComment.schema, CovenantVersion.schema, CovenantModel.schema] { try await db.schema(s).delete() }
+    }
+}
+
+/// Sealed versions record the audit chain's head at sealing.
+struct AddCovenantAuditAnchor: AsyncMigration {
+    var name: String { "0013_covenant_audit_anchor" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(CovenantVersion.schema).field("sealed_audit_seq", .int).update()
+        try await db.schema(CovenantVersion.schema).field("sealed_audit_head", .string).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(CovenantVersion.schema).deleteField("sealed_audit_seq").update()
+        try await db.schema(CovenantVersion.schema).deleteField("sealed_audit_head").update()
     }
 }

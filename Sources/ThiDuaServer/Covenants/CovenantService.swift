@@ -245,9 +245,15 @@ enum CovenantService {
             v.digest = CovenantSeal.digest(blocID: ctx.bloc.id!, year: ctx.covenant.year, version: v.number, content: try v.decoded())
             v.sealedAt = req.now
         }
-        if action == .withdrawFromSigning { v.digest = nil; v.sealedAt = nil }
+        if action == .withdrawFromSigning { v.digest = nil; v.sealedAt = nil; v.sealedAuditSeq = nil; v.sealedAuditHead = nil }
         v.lockVersion += 1
         try await req.audited { db, audit in
+            if action == .openForSigning {
+                // The log's head as the content is sealed, read inside this transaction (before the seal's own entry).
+                let head = try await AuditLog.currentHead(on: db)
+                v.sealedAuditSeq = head.seq
+                v.sealedAuditHead = head.hash
+            }
             try await v.save(on: db)
             try await audit.record("covenant", v.id, action.rawValue, old: old, new: S(status: v.status, number: v.number, digest: v.digest))
         }
