@@ -43,6 +43,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.migrations.add(CreateSessions())
     app.migrations.add(CreateLoginThrottle())
     app.migrations.add(AddCovenantAuditAnchor())
+    app.migrations.add(AddMustChangePassword())
 
     // Sessions live in the database so that several instances behind one load balancer share them.
     app.sessions.use { _ in ThiDuaSessions() }
@@ -87,6 +88,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(ThiDuaErrorMiddleware())
     app.middleware.use(PrincipalMiddleware())
+    app.middleware.use(PasswordChangeGate())
     app.middleware.use(CSRFMiddleware())
 
     try routes(app)

@@ -16,6 +16,12 @@ import VaporTesting
             let browser = try Browser(app)
             let res = try await browser.login("admin", password)
             #expect(res.status == .seeOther)
+            // A one-time password: every page leads to choosing one's own first.
+            let first = try await browser.get("/")
+            #expect(first.status == .seeOther && first.headers.first(name: .location) == "/account/password")
+            try await browser.get("/account/password")
+            let changed = try await browser.post("/account/password", ["currentPassword": password, "newPassword": "mat-khau-rieng-9", "confirmPassword": "mat-khau-rieng-9"])
+            #expect(changed.status == .seeOther)
             #expect(try await browser.get("/").status == .ok)
             try await Bootstrap.ensureAdmin(app)
             #expect(try await count(User.self, app) == 1)
@@ -242,6 +248,53 @@ import VaporTesting
             // The office cannot disable itself.
             let me = try await api(app, .GET, "/api/v1/me", token: office).decoded(UserDTO.self)
             #expect(try await api(app, .POST, "/api/v1/users/\(me.id!)/disable", token: office).status == .conflict)
+        }
+    }
+
+    @Test("A user changes their own password (current one required); an office-given password is one-time; other sessions and tokens end")
+    func ownPassword() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            typealias In = AuthController.OwnPasswordInput
+            let tok = try await token(app, "khach")
+            let other = try Browser(app)
+            try await other.login("khach")
+            let b = try Browser(app)
+            try await b.login("khach")
+            try await b.get("/account/password")
+            var res = try await b.post("/account/password", ["currentPassword": "sai-mat-khau", "newPassword": "mat-khau-moi-8", "confirmPassword": "mat-khau-moi-8"])
+            #expect(res.status == .unprocessableEntity && res.body.string.contains("Mật khẩu hiện tại không đúng"))
+            res = try await b.post("/account/password", ["currentPassword": TestAccounts.demoPassword, "newPassword": "ngan", "confirmPassword": "ngan"])
+            #expect(res.status == .unprocessableEntity && res.body.string.contains("ít nhất 8"))
+            res = try await b.post("/account/password", ["currentPassword": TestAccounts.demoPassword, "newPassword": "mat-khau-moi-8", "confirmPassword": "khac-hẳn-nhau"])
+            #expect(res.status == .unprocessableEntity && res.body.string.contains("không khớp"))
+            res = try await b.post("/account/password", ["currentPassword": TestAccounts.demoPassword, "newPassword": "mat-khau-moi-8", "confirmPassword": "mat-khau-moi-8"])
+            #expect(res.status == .seeOther)
+            #expect(try await b.get("/").status == .ok, "this browser stays signed in")
+            #expect(try await other.get("/").status == .seeOther, "the other session ended")
+            #expect(try await api(app, .GET, "/api/v1/me", token: tok).status == .unauthorized, "tokens were revoked")
+            #expect(try await api(app, .POST, "/api/v1/auth/token", json: Credentials(username: "khach", password: TestAccounts.demoPassword)).status == .unauthorized)
+            let fresh = try await token(app, "khach", "mat-khau-moi-8")
+            // The API too.
+            #expect(try await api(app, .POST, "/api/v1/me/password", token: fresh, json: In(currentPassword: "mat-khau-moi-8", newPassword: "mat-khau-moi-9")).status == .noContent)
+            _ = try await token(app, "khach", "mat-khau-moi-9")
+
+            // The office resets: the value works once, for choosing one's own; until then pages lead there, the API refuses.
+            let office = try await token(app, "vanphong")
+            let user = try #require(try await User.query(on: app.db).filter(\.$username == "khach").first())
+            struct Reset: Decodable { var password: String }
+            let given = try await api(app, .POST, "/api/v1/users/\(user.requireID())/password", token: office, json: UserController.PasswordInput(password: nil)).decoded(Reset.self).password
+            let oneTime = try await token(app, "khach", given)
+            #expect(try await api(app, .GET, "/api/v1/me", token: oneTime).status == .ok)
+            res = try await api(app, .GET, "/api/v1/blocs", token: oneTime)
+            #expect(res.status == .forbidden && reason(res).contains("đổi mật khẩu"))
+            let c = try Browser(app)
+            try await c.login("khach", given)
+            #expect(try await c.get("/blocs").headers.first(name: .location) == "/account/password")
+            #expect(try await c.get("/account/password").body.string.contains("chỉ dùng một lần"))
+            #expect(try await c.post("/logout").status == .seeOther)
+            #expect(try await api(app, .POST, "/api/v1/me/password", token: oneTime, json: In(currentPassword: given, newPassword: "cua-rieng-toi-1")).status == .noContent)
+            let mine = try await token(app, "khach", "cua-rieng-toi-1")
+            #expect(try await api(app, .GET, "/api/v1/blocs", token: mine).status == .ok)
         }
     }
 }

@@ -87,7 +87,7 @@ import VaporTesting
     func endAccess() async throws {
         try await withThiDua(demo: true) { app, _ in
             let office = try await token(app, "vanphong")
-            for action in ["disable", "password", "grant"] {
+            for action in ["disable", "grant", "password"] {
                 let b = try Browser(app)
                 try await b.login("canbo.congan")
                 let tok = try await token(app, "canbo.congan")

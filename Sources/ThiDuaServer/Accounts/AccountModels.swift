@@ -15,6 +15,8 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "failed_logins") var failedLogins: Int
     @OptionalField(key: "locked_until") var lockedUntil: Date?
     @Field(key: "is_demo") var isDemo: Bool
+    /// Set when the office gave the password (a new account, a reset): it works once, to choose one's own.
+    @Field(key: "must_change_password") var mustChangePassword: Bool
     @Field(key: "search_text") var searchText: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
@@ -27,12 +29,13 @@ final class User: Model, @unchecked Sendable {
         self.disabled = false
         self.failedLogins = 0
         self.isDemo = isDemo
+        self.mustChangePassword = false
         self.searchText = VietnameseText.searchKey(username + " " + fullName)
     }
 
     /// What the audit log and the API show of a user (never the hash).
     var snapshot: UserSnapshot {
-        UserSnapshot(id: id, username: username, fullName: fullName, email: email, disabled: disabled)
+        UserSnapshot(id: id, username: username, fullName: fullName, email: email, disabled: disabled, mustChangePassword: mustChangePassword ? true : nil)
     }
 }
 
@@ -42,6 +45,8 @@ struct UserSnapshot: Codable, Sendable {
     var fullName: String
     var email: String?
     var disabled: Bool
+    /// Present (true) only while the account's password is a one-time one.
+    var mustChangePassword: Bool?
 }
 
 /// One scoped role of a user.
@@ -121,4 +126,15 @@ struct CreateAPITokens: AsyncMigration {
             .create()
     }
     func revert(on db: any Database) async throws { try await db.schema(APIToken.schema).delete() }
+}
+
+/// Passwords the office gives are one-time: the account must choose its own at the next login.
+struct AddMustChangePassword: AsyncMigration {
+    var name: String { "0014_users_must_change_password" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(User.schema).field("must_change_password", .bool, .required, .sql(.default(false))).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(User.schema).deleteField("must_change_password").update()
+    }
 }

@@ -44,6 +44,33 @@ enum AccountService {
         return user
     }
 
+    /// A signed-in user chooses a new password: the current one is required (and throttled like a login), the
+    /// policy of the foundation applies, and every other session and every API token of the user ends.
+    static func changeOwnPassword(current: String?, new: String?, confirm: String?, keepSession: SessionID?, req: Request) async throws {
+        let p = try req.requirePrincipal()
+        guard let user = try await User.find(p.userID, on: req.db) else { throw DomainError.notFound() }
+        guard let new, !new.isEmpty else { throw DomainError.invalid("Hãy nhập mật khẩu mới.", field: "newPassword") }
+        if let confirm, confirm != new { throw DomainError.invalid("Mật khẩu nhập lại không khớp.", field: "confirmPassword") }
+        do {
+            _ = try await authenticate(username: user.username, password: current ?? "", req: req)
+        } catch let e as DomainError where e.kind == .unauthenticated {
+            throw DomainError.invalid("Mật khẩu hiện tại không đúng.", field: "currentPassword")
+        }
+        if new == current { throw DomainError.invalid("Mật khẩu mới phải khác mật khẩu hiện tại.", field: "newPassword") }
+        do { try PasswordPolicy.check(new) } catch let e as DomainError { throw DomainError.invalid(e.reason, field: "newPassword") }
+        user.passwordHash = try await hash(new, app: req.application)
+        user.mustChangePassword = false
+        let now = req.now, userID = try user.requireID()
+        try await req.audited { db, audit in
+            try await user.save(on: db)
+            var others = SessionRow.query(on: db).filter(\.$userID == userID)
+            if let keep = keepSession { others = others.filter(\.$key != keep.string) }
+            try await others.delete()
+            try await APIToken.query(on: db).filter(\.$userID == userID).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
+            try await audit.record("user", user.id, "change_password", old: Optional<PasswordReset>.none, new: PasswordReset(username: user.username, passwordReset: false))
+        }
+    }
+
     /// The office lifts the wait that failed logins put on a user name.
     static func liftThrottle(_ user: User, req: Request) async throws {
         let key = LoginThrottleStore.nameKey(user.username)
@@ -84,6 +111,8 @@ enum AccountService {
             throw DomainError.conflict("Tên đăng nhập “\(username)” đã có người dùng.")
         }
         let user = User(username: username, fullName: fullName, email: email, passwordHash: try await hash(password, app: req.application))
+        // The office knows this password: it works once, to choose one's own.
+        user.mustChangePassword = true
         try await req.audited { db, audit in
             try await user.create(on: db)
             try await audit.created("user", user.id, user.snapshot)
@@ -128,6 +157,8 @@ enum AccountService {
         user.passwordHash = try await hash(password, app: req.application)
         user.failedLogins = 0
         user.lockedUntil = nil
+        // A one-time password: the office never learns the one the user chooses next.
+        user.mustChangePassword = true
         let now = req.now
         try await req.audited { db, audit in
             try await user.save(on: db)

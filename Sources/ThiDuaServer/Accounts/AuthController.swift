@@ -13,6 +13,25 @@ struct AuthController {
         api.on(.POST, "auth", "token", policy: .everyone, body: .collect(maxSize: "16kb"), use: issueToken)
         api.on(.DELETE, "auth", "token", policy: .signedIn, use: revokeToken)
         api.on(.GET, "me", policy: .signedIn, use: me)
+        pages.on(.GET, "account", "password", policy: .signedIn) { req in try await self.passwordPage(req, error: nil) }
+        pages.on(.POST, "account", "password", policy: .signedIn, body: .collect(maxSize: "16kb")) { req -> Response in
+            let f = try req.content.decode(OwnPasswordInput.self)
+            do {
+                try await AccountService.changeOwnPassword(current: f.currentPassword, new: f.newPassword, confirm: f.confirmPassword,
+                                                           keepSession: req.session.id, req: req)
+            } catch let e as DomainError where e.kind == .invalid {
+                return try await self.passwordPage(req, error: e.reason, status: .unprocessableEntity)
+            }
+            // A new session id with the new password.
+            if let old = req.session.id { try await req.application.sessions.driver.deleteSession(old, for: req).get(); req.session.id = nil }
+            Pages.flash(req, "Đã đổi mật khẩu. Các phiên đăng nhập khác và mã truy cập API đã kết thúc.")
+            return req.redirect(to: CommonPath.home.url)
+        }
+        api.on(.POST, "me", "password", policy: .signedIn, body: .collect(maxSize: "16kb")) { req -> HTTPStatus in
+            let f = try req.content.decode(OwnPasswordInput.self)
+            try await AccountService.changeOwnPassword(current: f.currentPassword, new: f.newPassword, confirm: f.confirmPassword, keepSession: nil, req: req)
+            return .noContent
+        }
     }
 
     struct LoginPage: Encodable, Sendable {
@@ -66,6 +85,16 @@ struct AuthController {
 
     /// Only same-site paths are followed after login (`LocalPath`: no "//host", no "/\\host", no scheme).
     private func safeNext(_ next: String) -> String { LocalPath.safe(next) }
+
+    /// A user's own password change (the current one is required).
+    struct OwnPasswordInput: Content, Sendable { var currentPassword: String?; var newPassword: String?; var confirmPassword: String? }
+
+    struct PasswordPage: Encodable, Sendable { var error: String?; var mustChange: Bool; var action: String }
+
+    func passwordPage(_ req: Request, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        try await Pages.render(req, "account/password", title: "Đổi mật khẩu",
+                               PasswordPage(error: error, mustChange: req.currentUser?.mustChangePassword == true, action: AccountPath.ownPassword.url), status: status)
+    }
 
     struct TokenRequest: Content { var username: String?; var password: String? }
     struct TokenResponse: Content { var token: String; var expiresAt: Date; var user: UserDTO }

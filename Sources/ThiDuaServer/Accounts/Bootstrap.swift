@@ -11,6 +11,8 @@ enum Bootstrap {
         let password = PasswordPolicy.random()
         let hash = try await AccountService.hash(password, app: app)
         let admin = User(username: "admin", fullName: "Quản trị hệ thống", email: nil, passwordHash: hash)
+        // Printed once on the console: a one-time password, changed at the first login.
+        admin.mustChangePassword = true
         try await AuditLog.write(on: app.db, actor: "hệ thống", now: app.clock.now()) { db, audit in
             try await admin.create(on: db)
             let grant = RoleGrantModel(userID: try admin.requireID(), grant: RoleGrant(role: .office))

@@ -112,10 +112,11 @@ enum DemoLoader {
                     // Keep the account; only make sure the printed password works.
                     let works = try checked[user.passwordHash] ?? Bcrypt.verify(password, created: user.passwordHash)
                     checked[user.passwordHash] = works
-                    if !works {
+                    if !works || user.mustChangePassword {
                         user.passwordHash = hash
                         user.failedLogins = 0
                         user.lockedUntil = nil
+                        user.mustChangePassword = false
                         try await user.save(on: db)
                     }
                 } else {

@@ -55,6 +55,8 @@ enum APIDescriptions {
                                          request: .of(AuthController.TokenRequest.self), required: ["username", "password"], response: .of(AuthController.TokenResponse.self)),
         "DELETE /api/v1/auth/token": .init(summary: "Thu hồi mã truy cập đang dùng", response: nil, status: 204),
         "GET /api/v1/me": .init(summary: "Tài khoản đang đăng nhập, với các vai trò", response: .of(UserDTO.self)),
+        "POST /api/v1/me/password": .init(summary: "Đổi mật khẩu của chính mình (cần mật khẩu hiện tại); kết thúc các phiên và mã truy cập khác",
+                                          request: .of(AuthController.OwnPasswordInput.self), required: ["currentPassword", "newPassword"], response: nil, status: 204),
         "GET /api/v1/users": .init(summary: "Danh sách tài khoản", query: [q("q", "Tìm theo tên (không cần dấu)")], response: .of([UserDTO].self)),
         "POST /api/v1/users": .init(summary: "Tạo tài khoản; trả về mật khẩu ban đầu một lần", request: .of(AccountService.NewUser.self), required: ["username", "fullName"],
                                     response: .of(UserController.Created.self), status: 201),
