@@ -125,6 +125,9 @@ struct CovenantController {
         var fingerprint: String?
         /// The audit chain's head at sealing ("nhật ký #123, 1A2B-3C4D-5E6F"), when sealed.
         var auditAnchor: String?
+        /// Whether the seal recomputed from the stored content still matches (nil when not sealed). False is shown
+        /// loudly and blocks signing.
+        var sealIntact: Bool?
         var comments: [CommentRow]
         var signatures: [SignatureRow]
         var signedCount: Int
@@ -153,6 +156,7 @@ struct CovenantController {
             totalMax: ScoringScale.points(ScoringScale.totalMax(content.scale)), warnings: ScoringScale.warnings(content.scale),
             digest: ctx.version.digest, fingerprint: ctx.version.digest.map(CovenantSeal.fingerprint),
             auditAnchor: ctx.version.sealedAuditSeq.flatMap { seq in ctx.version.sealedAuditHead.map { "nhật ký #\(seq), \(CovenantSeal.fingerprint($0))" } },
+            sealIntact: ctx.version.digest.map { $0 == CovenantSeal.digest(blocID: ctx.bloc.id!, year: ctx.covenant.year, version: ctx.version.number, content: content) },
             comments: comments.map { c in
                 CommentRow(id: c.id!, item: c.item, unit: allUnits[c.unitID] ?? "?", author: c.author, text: c.text, at: VietnameseFormat.dateTime(c.createdAt),
                            answer: c.answer, answeredBy: c.answeredBy)
@@ -246,7 +250,7 @@ struct CovenantController {
         return try await Pages.render(req, "covenants/show", title: c.content.title, CovenantPage(
             links: Links(c), c: c, canLead: canLead, canEdit: canLead && status.editable,
             canComment: status == .consultation && ctx.isCurrent && CovenantService.isMember(p, ctx),
-            canSign: status == .openForSigning && ctx.isCurrent && !heads.subtracting(signedUnits).isEmpty,
+            canSign: status == .openForSigning && ctx.isCurrent && c.sealIntact != false && !heads.subtracting(signedUnits).isEmpty,
             isOffice: p.isOffice,
             kinds: CriterionKind.allCases.map { .init(value: $0.rawValue, label: $0.label) },
             members: ctx.members.map { .init(value: $0.id!.uuidString, label: $0.shortName) },

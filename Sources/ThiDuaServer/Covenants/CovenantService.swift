@@ -240,24 +240,31 @@ enum CovenantService {
             }
             return amended
         }
-        v.status = next.rawValue
-        if action == .openForSigning {
-            v.digest = CovenantSeal.digest(blocID: ctx.bloc.id!, year: ctx.covenant.year, version: v.number, content: try v.decoded())
-            v.sealedAt = req.now
-        }
-        if action == .withdrawFromSigning { v.digest = nil; v.sealedAt = nil; v.sealedAuditSeq = nil; v.sealedAuditHead = nil }
-        v.lockVersion += 1
+        let expected = v.lockVersion, fromStatus = v.status, id = try v.requireID()
+        // Sealed from the content as stored now, not from a copy read earlier.
+        let digest: String? = action == .openForSigning ? CovenantSeal.digest(blocID: ctx.bloc.id!, year: ctx.covenant.year, version: v.number, content: try v.decoded())
+            : action == .withdrawFromSigning ? nil : v.digest
+        let sealedAt: Date? = action == .openForSigning ? req.now : action == .withdrawFromSigning ? nil : v.sealedAt
         try await req.audited { db, audit in
-            if action == .openForSigning {
-                // The log's head as the content is sealed, read inside this transaction (before the seal's own entry).
-                let head = try await AuditLog.currentHead(on: db)
-                v.sealedAuditSeq = head.seq
-                v.sealedAuditHead = head.hash
+            // A signature that arrived meanwhile forbids withdrawing: counted inside the transaction.
+            if action == .withdrawFromSigning, try await CovenantSignature.query(on: db).filter(\.$versionID == id).count() > 0 {
+                throw DomainError.conflict("Đã có đơn vị ký: không thể rút lại; hãy ký tiếp hoặc sửa đổi sau khi ký xong bằng một phiên bản mới.")
             }
-            try await v.save(on: db)
-            try await audit.record("covenant", v.id, action.rawValue, old: old, new: S(status: v.status, number: v.number, digest: v.digest))
+            var head: (seq: Int, hash: String)?
+            if action == .openForSigning { head = try await AuditLog.currentHead(on: db) }
+            // Compare-and-set on status and lock counter: a concurrent action or signature that got here first wins.
+            try await CovenantVersion.query(on: db).filter(\.$id == id).filter(\.$lockVersion == expected).filter(\.$status == fromStatus)
+                .set(\.$status, to: next.rawValue).set(\.$digest, to: digest).set(\.$sealedAt, to: sealedAt)
+                .set(\.$sealedAuditSeq, to: action == .openForSigning ? head?.seq : action == .withdrawFromSigning ? nil : v.sealedAuditSeq)
+                .set(\.$sealedAuditHead, to: action == .openForSigning ? head?.hash : action == .withdrawFromSigning ? nil : v.sealedAuditHead)
+                .set(\.$lockVersion, to: expected + 1).update()
+            guard let fresh = try await CovenantVersion.find(id, on: db), fresh.lockVersion == expected + 1, fresh.status == next.rawValue else {
+                throw DomainError.conflict("Giao ước vừa được người khác thay đổi (ký, rút lại hoặc chuyển trạng thái); thao tác của bạn chưa được thực hiện. Hãy tải lại trang.")
+            }
+            try await audit.record("covenant", id, action.rawValue, old: old, new: S(status: fresh.status, number: fresh.number, digest: fresh.digest))
         }
-        return v
+        guard let stored = try await CovenantVersion.find(id, on: req.db) else { throw DomainError.notFound("Không tìm thấy giao ước.") }
+        return stored
     }
 
     // MARK: Consultation
@@ -322,6 +329,11 @@ enum CovenantService {
         guard ctx.version.covenantStatus == .openForSigning, let digest = ctx.version.digest else {
             throw DomainError.conflict("Giao ước không ở trạng thái mở ký.")
         }
+        // The seal is recomputed from the content as stored: a content changed behind the seal cannot be signed.
+        let recomputed = CovenantSeal.digest(blocID: ctx.bloc.id!, year: ctx.covenant.year, version: ctx.version.number, content: try ctx.version.decoded())
+        guard recomputed == digest else {
+            throw DomainError.conflict("Nội dung giao ước không còn khớp với mã niêm phong \(CovenantSeal.fingerprint(digest)) (tính lại: \(CovenantSeal.fingerprint(recomputed))): không ký được. Hãy báo Ban Thi đua – Khen thưởng.")
+        }
         let fp = CovenantSeal.fingerprint(digest)
         guard let sent = input.fingerprint?.trimmingCharacters(in: .whitespaces).uppercased(), sent == fp || sent == digest.uppercased() else {
             throw DomainError.conflict("Mã niêm phong bạn ký (\(input.fingerprint ?? "trống")) không còn là mã hiện hành (\(fp)). Hãy tải lại văn bản và đọc lại trước khi ký.")
@@ -366,7 +378,18 @@ enum CovenantService {
         let unitName = ctx.members.first { $0.id == s.unitID }?.officialName ?? "?"
         let now = req.now
         struct S: Codable { var unit: String; var signer: String; var absent: Bool; var reason: String?; var fingerprint: String }
+        let expected = v.lockVersion, id = try v.requireID(), digest = s.digest
         try await req.audited { db, audit in
+            // Compare-and-set: the version is still open for signing under the same seal and unchanged since it was read
+            // (a withdrawal or another signature that got here first makes this one a 409; nothing is stored).
+            try await CovenantVersion.query(on: db).filter(\.$id == id).filter(\.$lockVersion == expected)
+                .filter(\.$status == CovenantStatus.openForSigning.rawValue).filter(\.$digest == digest)
+                .set(\.$lockVersion, to: expected + 1).update()
+            guard let fresh = try await CovenantVersion.find(id, on: db), fresh.lockVersion == expected + 1,
+                  fresh.status == CovenantStatus.openForSigning.rawValue, fresh.digest == digest else {
+                throw DomainError.conflict("Giao ước vừa thay đổi (rút lại, niêm phong lại hoặc một đơn vị khác vừa ký); chữ ký chưa được ghi. Hãy tải lại trang và ký lại.")
+            }
+            v.lockVersion = expected + 1
             try await s.create(on: db)
             try await audit.created("covenant_signature", s.id, S(unit: unitName, signer: s.signerName, absent: s.absent, reason: s.absentReason,
                                                                   fingerprint: CovenantSeal.fingerprint(s.digest)))
