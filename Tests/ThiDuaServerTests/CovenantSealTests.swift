@@ -12,6 +12,10 @@ import VaporTesting
 
     /// The demo covenant amended and opened for signing again.
     static func sealedDraft(_ app: Application, lead: String) async throws -> CovenantController.CovenantDTO {
+        // The demo's 2018 signing deadline has long passed: the office lifts it, so that heads may sign again.
+        let office = try await token(app, "vanphong")
+        let lifted = try await api(app, .PUT, "/api/v1/years/2018/deadlines/covenantSigning", token: office, json: DeadlineService.SetInput(due: nil))
+        #expect(lifted.status == .ok)
         let bloc = try #require(try await Bloc.query(on: app.db).first())
         let signed = try #require(try await CovenantService.current(blocID: bloc.requireID(), year: 2018, on: app.db))
         let draft = try await api(app, .POST, "/api/v1/covenants/\(signed.requireID())/actions/amend", token: lead).decoded(CovenantController.CovenantDTO.self)
@@ -49,6 +53,8 @@ import VaporTesting
             let lead = try await token(app, "truongkhoi")
             let head = try await token(app, "thutruong.congan")
             var c = try await Self.sealedDraft(app, lead: lead)
+            var signedRounds = 0, withdrawnRounds = 0
+            defer { _ = (signedRounds, withdrawnRounds) }
             for round in 0..<6 {
                 let fingerprint = try #require(c.fingerprint)
                 let signPath = "/api/v1/covenants/\(c.id)/sign", withdrawPath = "/api/v1/covenants/\(c.id)/actions/withdrawFromSigning"
@@ -60,6 +66,8 @@ import VaporTesting
                 #expect(s == .ok || s == .conflict, "round \(round): sign → \(s)")
                 #expect(w == .ok || w == .conflict, "round \(round): withdraw → \(w)")
                 #expect(!(s == .ok && w == .ok), "round \(round): both succeeded")
+                if s == .ok { signedRounds += 1 }
+                if w == .ok { withdrawnRounds += 1 }
                 if v.status == CovenantStatus.draft.rawValue {
                     #expect(signatures == 0 && v.digest == nil, "round \(round): a withdrawn draft kept a signature")
                 } else {
@@ -75,6 +83,29 @@ import VaporTesting
                     c = try await api(app, .GET, "/api/v1/covenants/\(c.id)", token: lead).decoded(CovenantController.CovenantDTO.self)
                 }
             }
+        }
+    }
+
+    @Test("Heads signing at the same moment do not conflict with each other")
+    func concurrentSigners() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            let lead = try await token(app, "truongkhoi")
+            let c = try await Self.sealedDraft(app, lead: lead)
+            let fingerprint = try #require(c.fingerprint)
+            let heads = ["thutruong.congan", "thutruong.vksnd", "thutruong.bchqs", "thutruong.bdbp"]
+            var tokens: [String] = []
+            for h in heads { tokens.append(try await token(app, h)) }
+            let path = "/api/v1/covenants/\(c.id)/sign"
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for t in tokens {
+                    group.addTask { try await api(app, .POST, path, token: t, json: Sign(password: TestAccounts.demoPassword, fingerprint: fingerprint)).status }
+                }
+                var out: [HTTPStatus] = []
+                for try await s in group { out.append(s) }
+                return out
+            }
+            #expect(statuses.allSatisfy { $0 == .ok }, "\(statuses.map(\.code))")
+            #expect(try await CovenantSignature.query(on: app.db).filter(\.$versionID == c.id).count() == heads.count)
         }
     }
 }

@@ -59,6 +59,10 @@ struct AuditLog: Sendable {
             // SQLite: wait for another connection's write lock instead of failing at once with SQLITE_BUSY.
             if let sql = tx as? any SQLDatabase, sql.dialect.name == "sqlite" {
                 try await sql.raw("PRAGMA busy_timeout = 10000").run()
+                // Take the write lock first (a write that changes nothing): a transaction that read before writing
+                // could not be let through once another writer committed (WAL's SQLITE_BUSY_SNAPSHOT), while one
+                // that starts by writing simply waits its turn.
+                try await sql.raw("UPDATE audit_head SET seq = seq WHERE 1 = 0").run()
             }
             return try await body(tx, AuditLog(db: tx, actor: actor, now: now))
         }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import ThiDuaCore
 import Vapor
@@ -378,18 +379,22 @@ enum CovenantService {
         let unitName = ctx.members.first { $0.id == s.unitID }?.officialName ?? "?"
         let now = req.now
         struct S: Codable { var unit: String; var signer: String; var absent: Bool; var reason: String?; var fingerprint: String }
-        let expected = v.lockVersion, id = try v.requireID(), digest = s.digest
+        let id = try v.requireID(), digest = s.digest
         try await req.audited { db, audit in
-            // Compare-and-set: the version is still open for signing under the same seal and unchanged since it was read
-            // (a withdrawal or another signature that got here first makes this one a 409; nothing is stored).
-            try await CovenantVersion.query(on: db).filter(\.$id == id).filter(\.$lockVersion == expected)
-                .filter(\.$status == CovenantStatus.openForSigning.rawValue).filter(\.$digest == digest)
-                .set(\.$lockVersion, to: expected + 1).update()
-            guard let fresh = try await CovenantVersion.find(id, on: db), fresh.lockVersion == expected + 1,
-                  fresh.status == CovenantStatus.openForSigning.rawValue, fresh.digest == digest else {
-                throw DomainError.conflict("Giao ước vừa thay đổi (rút lại, niêm phong lại hoặc một đơn vị khác vừa ký); chữ ký chưa được ghi. Hãy tải lại trang và ký lại.")
+            // One statement: still open for signing under the same seal, and the lock counter moves on, so that a
+            // withdrawal racing this signature fails its own compare-and-set. Other heads signing at the same moment
+            // do not conflict with each other; a withdrawal or a new seal that got here first makes this a 409.
+            guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+            try await sql.update(CovenantVersion.schema)
+                .set(SQLIdentifier("lock_version"), to: SQLBinaryExpression(SQLIdentifier("lock_version"), .add, SQLLiteral.numeric("1")))
+                .where("id", .equal, SQLBind(id))
+                .where("status", .equal, SQLBind(CovenantStatus.openForSigning.rawValue))
+                .where("digest", .equal, SQLBind(digest))
+                .run()
+            guard let fresh = try await CovenantVersion.find(id, on: db), fresh.status == CovenantStatus.openForSigning.rawValue, fresh.digest == digest else {
+                throw DomainError.conflict("Giao ước vừa được rút lại hoặc niêm phong lại; chữ ký chưa được ghi. Hãy tải lại trang, đọc lại văn bản rồi ký.")
             }
-            v.lockVersion = expected + 1
+            v.lockVersion = fresh.lockVersion
             try await s.create(on: db)
             try await audit.created("covenant_signature", s.id, S(unit: unitName, signer: s.signerName, absent: s.absent, reason: s.absentReason,
                                                                   fingerprint: CovenantSeal.fingerprint(s.digest)))
