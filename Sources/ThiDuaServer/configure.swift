@@ -12,6 +12,10 @@ import Vapor
 public func configure(_ app: Application, config: AppConfig, clock: (any AppClock)? = nil,
                       console: (any OperatorConsole)? = nil, migrate: Bool = true, readOnly: Bool = false) async throws {
     app.thiduaConfig = config
+    // SQLite statements and bcrypt run on this pool and may block (a writer waiting its turn, a hash): with one
+    // thread per core, two waiting writers could hold every thread while the transaction they wait for needs one
+    // to finish. Before the first use of the databases, which keep the pool they are created with.
+    app.threadPool = NIOThreadPool(numberOfThreads: max(16, System.coreCount * 4))
     app.decoyHash = try Bcrypt.hash([UInt8].random(count: 24).base64URLEncoded, cost: config.bcryptCost)
     if let clock { app.clock = clock }
     if let console { app.operatorConsole = console }

@@ -49,7 +49,8 @@ import VaporTesting
 
     @Test("A signature racing a withdrawal: never a withdrawn draft with a signature, never a signature without its seal")
     func signVersusWithdraw() async throws {
-        try await withThiDua(demo: true) { app, _ in
+        // Concurrent writers on a real SQLite file (WAL), as in production: the in-memory test database locks differently.
+        try await withThiDua(demo: true, sqliteFile: true) { app, _ in
             let lead = try await token(app, "truongkhoi")
             let head = try await token(app, "thutruong.congan")
             var c = try await Self.sealedDraft(app, lead: lead)
@@ -88,7 +89,8 @@ import VaporTesting
 
     @Test("Heads signing at the same moment do not conflict with each other")
     func concurrentSigners() async throws {
-        try await withThiDua(demo: true) { app, _ in
+        // Concurrent writers on a real SQLite file (WAL), as in production.
+        try await withThiDua(demo: true, sqliteFile: true) { app, _ in
             let lead = try await token(app, "truongkhoi")
             let c = try await Self.sealedDraft(app, lead: lead)
             let fingerprint = try #require(c.fingerprint)
