@@ -12,7 +12,6 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         "connect-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'",
     ].joined(separator: "; ")
 
-
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let res: Response
         do {
@@ -22,8 +21,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             // answer it without touching the session.
             res = ThiDuaErrorMiddleware.plain(error, req: req)
         }
-        let h = res.headers
-        if !h.contains(name: "Content-Security-Policy") { res.headers.add(name: "Content-Security-Policy", value: Self.contentSecurityPolicy) }
+        if !res.headers.contains(name: "Content-Security-Policy") { res.headers.add(name: "Content-Security-Policy", value: Self.contentSecurityPolicy) }
         res.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         res.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         res.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
@@ -38,9 +36,8 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     /// peer is one of `THIDUA_TRUSTED_PROXIES` and its `X-Forwarded-Proto` says `https` (from anyone else the
     /// header is ignored: a client could send it).
     static func isHTTPS(_ req: Request) -> Bool {
-        let config = req.application.thiduaConfig
-        if config.secureCookies || req.application.http.server.configuration.tlsConfiguration != nil { return true }
-        guard let peer = req.remoteAddress?.ipAddress, config.trustedProxies.contains(peer) else { return false }
+        if req.application.thiduaConfig.secureCookies || req.application.http.server.configuration.tlsConfiguration != nil { return true }
+        guard ClientAddress.peerIsTrustedProxy(req) else { return false }
         return req.headers.first(name: "X-Forwarded-Proto")?.split(separator: ",").first?.trimmingCharacters(in: .whitespaces).lowercased() == "https"
     }
 }
@@ -49,9 +46,14 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 /// (the last `X-Forwarded-For` entry, the one that proxy added). Without this every user behind nginx would share
 /// the proxy's address and its login limit.
 enum ClientAddress {
+    /// Whether the direct peer is one of `THIDUA_TRUSTED_PROXIES` (only then are its forwarded headers believed).
+    static func peerIsTrustedProxy(_ req: Request) -> Bool {
+        req.remoteAddress?.ipAddress.map(req.application.thiduaConfig.trustedProxies.contains) ?? false
+    }
+
     static func of(_ req: Request) -> String {
         let peer = req.remoteAddress?.ipAddress ?? "unknown"
-        guard req.application.thiduaConfig.trustedProxies.contains(peer),
+        guard peerIsTrustedProxy(req),
               let forwarded = req.headers.first(name: .xForwardedFor)?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
               !forwarded.isEmpty, forwarded.count <= 64 else { return peer }
         return forwarded

@@ -32,11 +32,6 @@ struct CreateSessions: AsyncMigration {
     func revert(on db: any Database) async throws { try await db.schema(SessionRow.schema).delete() }
 }
 
-extension Date {
-    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
-}
-
 /// Sessions in the database, written only when something happened: no row for a request that stores nothing
 /// (a health check, an anonymous page, an API call), no write when the data did not change (the last-seen time is
 /// refreshed at most every few minutes), and idle and absolute expiry enforced when a session is read, with ended

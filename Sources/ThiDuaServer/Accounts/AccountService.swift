@@ -37,7 +37,7 @@ enum AccountService {
             try await LoginThrottleStore.addressFailed(addressKey, throttle: throttle, now: now, on: req.db)
             throw DomainError(.unauthenticated, LoginThrottle.wrongCredentials)
         }
-        try await LoginThrottleStore.succeeded(nameKey, on: req.db)
+        try await LoginThrottleStore.reset(nameKey, on: req.db)
         if user.disabled {
             throw DomainError(.forbidden, "Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ Ban Thi đua – Khen thưởng.")
         }
@@ -75,7 +75,7 @@ enum AccountService {
     static func liftThrottle(_ user: User, req: Request) async throws {
         let key = LoginThrottleStore.nameKey(user.username)
         try await req.audited { db, audit in
-            try await LoginThrottleStore.lift(key, on: db)
+            try await LoginThrottleStore.reset(key, on: db)
             try await audit.record("user", user.id, "lift_login_wait", old: Optional<PasswordReset>.none, new: PasswordReset(username: user.username, passwordReset: false))
         }
     }

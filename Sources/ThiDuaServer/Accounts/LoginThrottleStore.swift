@@ -115,13 +115,8 @@ enum LoginThrottleStore {
         }
     }
 
-    /// A correct password: the name starts afresh.
-    static func succeeded(_ key: String, on db: any Database) async throws {
-        try await ThrottleRow.query(on: db).filter(\.$key == key).delete()
-    }
-
-    /// The office lifts the wait of a name.
-    static func lift(_ key: String, on db: any Database) async throws {
+    /// The name starts afresh: after a correct password, or when the office lifts its wait.
+    static func reset(_ key: String, on db: any Database) async throws {
         try await ThrottleRow.query(on: db).filter(\.$key == key).delete()
     }
 }

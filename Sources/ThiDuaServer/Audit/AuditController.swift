@@ -48,15 +48,15 @@ struct AuditController {
         if let a = f.action, !a.isEmpty { q = q.filter(\.$action == a) }
         if let raw = f.from, !raw.isEmpty {
             guard let d = VietnameseFormat.parseDate(raw) else { throw DomainError.invalid("Ngày bắt đầu phải có dạng dd/MM/yyyy.", field: "from") }
-            q = q.filter(\.$atMillis >= Int64(d.timeIntervalSince1970 * 1000))
+            q = q.filter(\.$atMillis >= d.millis)
         }
         if let raw = f.to, !raw.isEmpty {
             guard let d = VietnameseFormat.parseDate(raw) else { throw DomainError.invalid("Ngày kết thúc phải có dạng dd/MM/yyyy.", field: "to") }
-            q = q.filter(\.$atMillis < Int64(d.addingTimeInterval(86_400).timeIntervalSince1970 * 1000))
+            q = q.filter(\.$atMillis < d.addingTimeInterval(86_400).millis)
         }
         let page = try Bounded.page(text: f.page)
         return try await q.range(Bounded.pageRange(page, size: Self.pageSize)).all().map {
-            EntryDTO(seq: $0.seq, at: VietnameseFormat.dateTime(Date(timeIntervalSince1970: Double($0.atMillis) / 1000)), actor: $0.actor,
+            EntryDTO(seq: $0.seq, at: VietnameseFormat.dateTime(Date(millis: $0.atMillis)), actor: $0.actor,
                      entity: $0.entity, entityID: $0.entityID, action: $0.action, oldValue: $0.oldValue, newValue: $0.newValue, hash: String($0.hash.prefix(12)))
         }
     }

@@ -31,7 +31,7 @@ struct AuditLog: Sendable {
         }
         let head = try await AuditHead.query(on: db).first()
         let last = head.flatMap { $0.seq > 0 ? (seq: $0.seq, hash: $0.hash) : nil }
-        let rec = AuditChain.next(after: last, atMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()),
+        let rec = AuditChain.next(after: last, atMillis: now.millis,
                                   actor: actor, entity: entity, entityID: entityID?.uuidString ?? "-", action: action,
                                   oldValue: Self.json(old), newValue: Self.json(new))
         try await AuditEntry(rec).create(on: db)

@@ -91,3 +91,10 @@ extension Request {
     var clock: any AppClock { application.clock }
     var now: Date { application.clock.now() }
 }
+
+extension Date {
+    /// Milliseconds since 1970, as the audit log, sessions and login counters store time (an integer: both
+    /// databases give back exactly what was written).
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+}
