@@ -48,6 +48,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.migrations.add(CreateLoginThrottle())
     app.migrations.add(AddCovenantAuditAnchor())
     app.migrations.add(AddMustChangePassword())
+    app.migrations.add(AddCovenantFrozenRoster())
 
     // Sessions live in the database so that several instances behind one load balancer share them.
     app.sessions.use { _ in ThiDuaSessions() }

@@ -117,6 +117,33 @@ import Testing
         #expect(fp.count == 14 && fp.split(separator: "-").count == 3)
     }
 
+    @Test("The roster: leader, deputy, then by name; covered by the seal when given; changes listed")
+    func roster() throws {
+        let a = UUID(), b = UUID(), c = UUID(), d = UUID()
+        let units: [CovenantRoster.Member] = [.init(unitID: a, officialName: "Viện Kiểm sát", shortName: "VKS"), .init(unitID: b, officialName: "Công an tỉnh", shortName: "CA"),
+                                              .init(unitID: c, officialName: "Bộ Chỉ huy Quân sự", shortName: "BCH"), .init(unitID: d, officialName: "Tòa án", shortName: "TA")]
+        let r = CovenantRoster.ordered(blocName: "Khối Nội chính", units: units, leader: b, deputy: a)
+        #expect(r.members.map(\.unitID) == [b, a, c, d])
+        #expect(r.members[0].role == .leader && r.members[1].role == .deputy && r.members[2].role == nil)
+        let content = try content()
+        let plain = CovenantSeal.digest(blocID: bloc, year: 2018, version: 1, content: content)
+        let sealed = CovenantSeal.digest(blocID: bloc, year: 2018, version: 1, content: content, roster: r)
+        #expect(sealed != plain)
+        var renamed = r
+        renamed.members[2].officialName = "Bộ Chỉ huy Quân sự tỉnh"
+        #expect(CovenantSeal.digest(blocID: bloc, year: 2018, version: 1, content: content, roster: renamed) != sealed)
+        var reordered = r
+        reordered.members.swapAt(2, 3)
+        #expect(CovenantSeal.digest(blocID: bloc, year: 2018, version: 1, content: content, roster: reordered) != sealed)
+        #expect(r.changes(comparedWith: r).isEmpty)
+        var today = CovenantRoster.ordered(blocName: "Khối Nội chính", units: Array(units.dropLast()) + [.init(unitID: UUID(), officialName: "Cục Thuế", shortName: "CT")], leader: b, deputy: a)
+        today.members[0].officialName = "Công an tỉnh Nghệ An"
+        let changes = r.changes(comparedWith: today)
+        #expect(changes.count == 3, "\(changes)")
+        #expect(changes.contains("“Cục Thuế” vào khối sau khi niêm phong") && changes.contains("“Tòa án” không còn trong khối")
+                && changes.contains("“Công an tỉnh” nay mang tên “Công an tỉnh Nghệ An”"))
+    }
+
     @Test("Tasks must link to criteria that exist")
     func links() throws {
         var c = try content()

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import ThiDuaServer
 import ThiDuaCore
+import ThiDuaDocuments
 import VaporTesting
 
 /// The seal holds: content changed behind it is shown loudly and cannot be signed, and a signature racing a
@@ -44,6 +45,78 @@ import VaporTesting
                                     json: Sign(password: TestAccounts.demoPassword, fingerprint: try #require(c.fingerprint)))
             #expect(res.status == .conflict && reason(res).contains("không còn khớp"))
             #expect(try await CovenantSignature.query(on: app.db).filter(\.$versionID == c.id).count() == 0)
+        }
+    }
+
+    @Test("Sealing freezes the roster: renames and membership changes later never alter the sealed document; a changed roster breaks the seal")
+    func frozenRoster() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            let lead = try await token(app, "truongkhoi"), office = try await token(app, "vanphong")
+            let c = try await Self.sealedDraft(app, lead: lead)
+            #expect(c.rosterFrozen && c.rosterChanges.isEmpty && c.memberCount == 9 && c.sealIntact == true)
+            let congan = try #require(try await Unit.query(on: app.db).filter(\.$shortName == "Công an tỉnh").first())
+            let oldName = congan.officialName
+            let leaving = try #require(c.signatures.last)
+            // Later: a unit renamed, another taken out of the bloc for the year.
+            let renamed = try await api(app, .PUT, "/api/v1/units/\(congan.requireID())", token: office,
+                                        json: UnitInput(officialName: "Công an tỉnh Nghệ An (tên mới)", shortName: congan.shortName, kind: "armedForces"))
+            #expect(renamed.status == .ok, "\(renamed.body.string)")
+            try await Membership.query(on: app.db).filter(\.$unitID == leaving.unitID).filter(\.$year == 2018).delete()
+
+            let shown = try await api(app, .GET, "/api/v1/covenants/\(c.id)", token: lead).decoded(CovenantController.CovenantDTO.self)
+            #expect(shown.memberCount == 9 && shown.sealIntact == true)
+            #expect(shown.signatures.map(\.unitName) == c.signatures.map(\.unitName))
+            #expect(shown.signatures.contains { $0.unitName == oldName })
+            #expect(shown.rosterChanges.count == 2, "\(shown.rosterChanges)")
+            #expect(shown.rosterChanges.contains { $0.contains("tên mới") } && shown.rosterChanges.contains { $0.contains("không còn trong khối") })
+            let b = try Browser(app)
+            try await b.login("truongkhoi")
+            #expect(try await b.get("/covenants/\(c.id)").body.string.contains("roster-changes"))
+
+            // The head signs under the sealed name; the document prints the sealed names.
+            let head = try await token(app, "thutruong.congan")
+            let res = try await api(app, .POST, "/api/v1/covenants/\(c.id)/sign", token: head,
+                                    json: Sign(password: TestAccounts.demoPassword, fingerprint: try #require(c.fingerprint)))
+            #expect(res.status == .ok, "\(res.body.string)")
+            let sig = try #require(try await CovenantSignature.query(on: app.db).filter(\.$versionID == c.id).first())
+            #expect(sig.unitName == oldName)
+            let docx = try await api(app, .GET, "/api/v1/covenants/\(c.id)/docx", token: lead)
+            let text = String(decoding: try #require(try OOXMLPackage.parts(of: Data(buffer: docx.body))["word/document.xml"]), as: UTF8.self)
+            #expect(text.contains(oldName.uppercased(with: Locale(identifier: "vi_VN"))) && !text.contains("TÊN MỚI"))
+            #expect(text.contains(leaving.unitName.uppercased(with: Locale(identifier: "vi_VN"))))
+
+            // The frozen roster is covered by the seal: changing it in the database is caught like changed content.
+            let v = try #require(try await CovenantVersion.find(c.id, on: app.db))
+            var roster = try #require(try v.frozenRoster())
+            roster.members[0].officialName += " (sửa lén)"
+            v.sealedRoster = try CovenantVersion.json(roster)
+            try await v.save(on: app.db)
+            let tampered = try await api(app, .GET, "/api/v1/covenants/\(c.id)", token: lead).decoded(CovenantController.CovenantDTO.self)
+            #expect(tampered.sealIntact == false)
+            // Flipping the "covered by the seal" flag does not help: the digest was taken with the roster.
+            v.rosterInSeal = false
+            try await v.save(on: app.db)
+            #expect(try await api(app, .GET, "/api/v1/covenants/\(c.id)", token: lead).decoded(CovenantController.CovenantDTO.self).sealIntact == false)
+        }
+    }
+
+    @Test("A version sealed before rosters were frozen gets today's roster, outside its seal, and its seal still holds")
+    func legacyBackfill() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            let bloc = try #require(try await Bloc.query(on: app.db).first())
+            let v = try #require(try await CovenantService.current(blocID: bloc.requireID(), year: 2018, on: app.db))
+            // As stored before the migration: a digest of the content alone, no roster, no names on signatures.
+            v.digest = CovenantSeal.digest(blocID: bloc.id!, year: 2018, version: v.number, content: try v.decoded())
+            v.sealedRoster = nil; v.rosterInSeal = nil
+            try await v.save(on: app.db)
+            for s in try await CovenantSignature.query(on: app.db).all() { s.unitName = nil; try await s.save(on: app.db) }
+            try await AddCovenantFrozenRoster.backfill(on: app.db)
+            let after = try #require(try await CovenantVersion.find(v.id, on: app.db))
+            let backfilled = try after.frozenRoster()
+            #expect(after.rosterInSeal == false && backfilled?.members.count == 9)
+            #expect(try await CovenantSignature.query(on: app.db).all().allSatisfy { $0.unitName != nil })
+            let dto = try await api(app, .GET, "/api/v1/covenants/\(try v.requireID())", token: try await token(app, "khach")).decoded(CovenantController.CovenantDTO.self)
+            #expect(dto.sealIntact == true && dto.rosterFrozen && dto.fingerprint == CovenantSeal.fingerprint(v.digest!))
         }
     }
 

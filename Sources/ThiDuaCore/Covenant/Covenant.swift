@@ -142,10 +142,13 @@ public enum CovenantSeal {
         var year: Int
         var version: Int
         var content: CovenantContent
+        /// Absent (not null) when the seal does not cover a roster: seals taken before rosters were frozen keep
+        /// their digest.
+        var roster: CovenantRoster?
     }
 
-    /// Canonical bytes: sorted keys, no extra white space, NFC text, sorted unit lists.
-    public static func canonical(blocID: UUID, year: Int, version: Int, content: CovenantContent) -> Data {
+    /// Canonical bytes: sorted keys, no extra white space, NFC text, sorted unit lists; the roster in signature order.
+    public static func canonical(blocID: UUID, year: Int, version: Int, content: CovenantContent, roster: CovenantRoster? = nil) -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var c = content
@@ -153,12 +156,12 @@ public enum CovenantSeal {
             list.map { var x = $0; x.appliesTo = x.appliesTo.map { $0.sorted { $0.uuidString < $1.uuidString } }; x.children = norm(x.children); return x }
         }
         c.scale = norm(c.scale)
-        return (try? e.encode(Sealed(blocID: blocID.uuidString, year: year, version: version, content: c))) ?? Data()
+        return (try? e.encode(Sealed(blocID: blocID.uuidString, year: year, version: version, content: c, roster: roster))) ?? Data()
     }
 
-    /// The full SHA-256 hex digest.
-    public static func digest(blocID: UUID, year: Int, version: Int, content: CovenantContent) -> String {
-        SHA256Digest.hash(Array(canonical(blocID: blocID, year: year, version: version, content: content))).map { String(format: "%02x", $0) }.joined()
+    /// The full SHA-256 hex digest of the content and, when given, the frozen roster.
+    public static func digest(blocID: UUID, year: Int, version: Int, content: CovenantContent, roster: CovenantRoster? = nil) -> String {
+        SHA256Digest.hash(Array(canonical(blocID: blocID, year: year, version: version, content: content, roster: roster))).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The short form shown to people: first 12 hex digits in groups of 4, upper case ("A1B2-C3D4-E5F6").

@@ -128,6 +128,10 @@ struct CovenantController {
         /// Whether the seal recomputed from the stored content still matches (nil when not sealed). False is shown
         /// loudly and blocks signing.
         var sealIntact: Bool?
+        /// Whether the members and names below were frozen at sealing (they no longer follow the organisation).
+        var rosterFrozen: Bool
+        /// What changed in the bloc since sealing (joined, left, renamed): the signed document keeps the roster.
+        var rosterChanges: [String]
         var comments: [CommentRow]
         var signatures: [SignatureRow]
         var signedCount: Int
@@ -137,13 +141,13 @@ struct CovenantController {
 
     func dto(_ ctx: CovenantService.Context, req: Request) async throws -> CovenantDTO {
         let content = try ctx.version.decoded()
-        let units = Dictionary(uniqueKeysWithValues: ctx.members.map { ($0.id!, $0) })
+        let units = Dictionary(uniqueKeysWithValues: ctx.members.map { ($0.unitID, $0) })
         let sigs = try await CovenantService.signatures(ctx, on: req.db)
         let comments = try await CovenantComment.query(on: req.db).filter(\.$versionID == ctx.version.id!).sort(\.$createdAt).all()
         let versions = try await CovenantVersion.query(on: req.db).filter(\.$covenantID == ctx.covenant.id!).sort(\.$number).all()
         let allUnits = Dictionary(uniqueKeysWithValues: try await Unit.query(on: req.db).all().map { ($0.id!, $0.shortName) })
         return CovenantDTO(
-            id: ctx.version.id!, blocID: ctx.bloc.id!, blocName: ctx.bloc.name, year: ctx.covenant.year, number: ctx.version.number,
+            id: ctx.version.id!, blocID: ctx.bloc.id!, blocName: ctx.roster.blocName, year: ctx.covenant.year, number: ctx.version.number,
             isCurrent: ctx.isCurrent, status: ctx.version.status, statusLabel: ctx.version.covenantStatus.label, lockVersion: ctx.version.lockVersion,
             updatedBy: ctx.version.updatedBy, content: content, dateLine: CovenantDocument.dateLine(place: content.place, content.signingDate),
             criteria: ScoringScale.flatten(content.scale).map { c, parent, depth in
@@ -156,15 +160,16 @@ struct CovenantController {
             totalMax: ScoringScale.points(ScoringScale.totalMax(content.scale)), warnings: ScoringScale.warnings(content.scale),
             digest: ctx.version.digest, fingerprint: ctx.version.digest.map(CovenantSeal.fingerprint),
             auditAnchor: ctx.version.sealedAuditSeq.flatMap { seq in ctx.version.sealedAuditHead.map { "nhật ký #\(seq), \(CovenantSeal.fingerprint($0))" } },
-            sealIntact: ctx.version.digest.map { $0 == CovenantSeal.digest(blocID: ctx.bloc.id!, year: ctx.covenant.year, version: ctx.version.number, content: content) },
+            sealIntact: try ctx.version.digest.map { $0 == (try ctx.version.recomputedSeal(blocID: ctx.bloc.id!, year: ctx.covenant.year)) },
+            rosterFrozen: ctx.isFrozen, rosterChanges: ctx.isFrozen ? ctx.roster.changes(comparedWith: ctx.today) : [],
             comments: comments.map { c in
                 CommentRow(id: c.id!, item: c.item, unit: allUnits[c.unitID] ?? "?", author: c.author, text: c.text, at: VietnameseFormat.dateTime(c.createdAt),
                            answer: c.answer, answeredBy: c.answeredBy)
             },
             signatures: ctx.members.map { u in
-                let s = sigs.first { $0.unitID == u.id }
-                let role = u.id == ctx.leaderUnitID ? "Trưởng khối" : u.id == ctx.deputyUnitID ? "Phó khối" : nil
-                return SignatureRow(unitID: u.id!, unitName: u.officialName, role: role, signed: s != nil && s?.absent == false, absent: s?.absent ?? false,
+                let s = sigs.first { $0.unitID == u.unitID }
+                // The name the unit signed under, else the name frozen at sealing (a draft: today's).
+                return SignatureRow(unitID: u.unitID, unitName: s?.unitName ?? u.officialName, role: u.role?.label, signed: s != nil && s?.absent == false, absent: s?.absent ?? false,
                                     signer: s?.absent == false ? s?.signerName : nil, position: s?.signerPosition, at: s.map { VietnameseFormat.dateTime($0.signedAt) },
                                     reason: s?.absentReason, fingerprint: s.map { CovenantSeal.fingerprint($0.digest) })
             },
@@ -240,7 +245,7 @@ struct CovenantController {
         let canLead = p.canLeadBloc(ctx.bloc.id!, year: ctx.covenant.year) && ctx.isCurrent
         for i in c.criteria.indices { c.criteria[i].deleteURL = CovenantPath.deleteCriterion(c.id, code: c.criteria[i].code).url }
         for i in c.comments.indices { c.comments[i].answerURL = CovenantPath.answer(c.id, comment: c.comments[i].id).url }
-        let memberIDs = Set(ctx.members.compactMap(\.id))
+        let memberIDs = ctx.roster.unitIDs
         let heads = Set(p.units(as: .unitHead)).intersection(memberIDs)
         let signedUnits = Set(c.signatures.filter { $0.signed || $0.absent }.map(\.unitID))
         let status = ctx.version.covenantStatus
@@ -253,12 +258,12 @@ struct CovenantController {
             canSign: status == .openForSigning && ctx.isCurrent && c.sealIntact != false && !heads.subtracting(signedUnits).isEmpty,
             isOffice: p.isOffice,
             kinds: CriterionKind.allCases.map { .init(value: $0.rawValue, label: $0.label) },
-            members: ctx.members.map { .init(value: $0.id!.uuidString, label: $0.shortName) },
+            members: ctx.today.members.map { .init(value: $0.unitID.uuidString, label: $0.shortName) },
             items: items,
             tasksText: c.content.keyTasks.map { $0.criteria.isEmpty ? $0.text : "\($0.text) | \($0.criteria.joined(separator: ", "))" }.joined(separator: "\n"),
             basesText: c.content.bases.joined(separator: "\n"),
             signingDate: c.content.signingDate?.vietnamese ?? "",
-            pending: ctx.members.filter { !signedUnits.contains($0.id!) }.map { .init(value: $0.id!.uuidString, label: $0.officialName) }))
+            pending: ctx.members.filter { !signedUnits.contains($0.unitID) }.map { .init(value: $0.unitID.uuidString, label: $0.officialName) }))
     }
 
     @Sendable func printPage(_ req: Request) async throws -> View {
@@ -276,7 +281,7 @@ struct CovenantController {
             SignatureCell(unitName: s.unitName, position: s.position ?? "Thủ trưởng đơn vị", signerName: s.signer,
                           signedAt: nil, absentReason: s.absent ? (s.reason ?? "") : nil)
         }
-        var doc = CovenantDocument(parentAgency: "UBND tỉnh \(req.application.thiduaConfig.province)", blocName: ctx.bloc.name, year: ctx.covenant.year,
+        var doc = CovenantDocument(parentAgency: "UBND tỉnh \(req.application.thiduaConfig.province)", blocName: ctx.roster.blocName, year: ctx.covenant.year,
                                    version: ctx.version.number, content: c.content, fingerprint: c.fingerprint, statusLabel: c.statusLabel, cells: cells)
         doc.auditAnchor = c.auditAnchor
         return Downloads.file(try doc.docx(), type: Downloads.docx, filename: "giao-uoc-\(ctx.covenant.year)-v\(ctx.version.number).docx")

@@ -27,6 +27,11 @@ final class CovenantVersion: Model, @unchecked Sendable {
     /// the log, so that rewriting the log before that moment is caught by whoever holds a copy.
     @OptionalField(key: "sealed_audit_seq") var sealedAuditSeq: Int?
     @OptionalField(key: "sealed_audit_head") var sealedAuditHead: String?
+    /// The roster (members, unit names, roles, bloc name) frozen at sealing, JSON of `CovenantRoster`.
+    @OptionalField(key: "sealed_roster") var sealedRoster: String?
+    /// Whether the seal's digest covers `sealedRoster` (true for every seal since rosters are frozen; false for a
+    /// roster filled in by the migration for a seal taken before, whose digest covers the content only).
+    @OptionalField(key: "roster_in_seal") var rosterInSeal: Bool?
     @OptionalField(key: "signed_at") var signedAt: Date?
     /// Increases on every save; a save that names an older value is refused (two officers editing at once).
     @Field(key: "lock_version") var lockVersion: Int
@@ -41,9 +46,23 @@ final class CovenantVersion: Model, @unchecked Sendable {
     }
 
     func store(_ c: CovenantContent) throws {
+        content = try Self.json(c)
+    }
+
+    /// The frozen roster, if the version has been sealed.
+    func frozenRoster() throws -> CovenantRoster? {
+        try sealedRoster.map { try JSONDecoder().decode(CovenantRoster.self, from: Data($0.utf8)) }
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
-        content = String(decoding: try e.encode(c), as: UTF8.self)
+        return String(decoding: try e.encode(value), as: UTF8.self)
+    }
+
+    /// The seal recomputed from what is stored: the content and, when the seal covers it, the frozen roster.
+    func recomputedSeal(blocID: UUID, year: Int) throws -> String {
+        CovenantSeal.digest(blocID: blocID, year: year, version: number, content: try decoded(), roster: rosterInSeal == true ? try frozenRoster() : nil)
     }
 }
 
@@ -70,6 +89,8 @@ final class CovenantSignature: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "version_id") var versionID: UUID
     @Field(key: "unit_id") var unitID: UUID
+    /// The unit's official name when it signed (a later rename does not change the signature).
+    @OptionalField(key: "unit_name") var unitName: String?
     @OptionalField(key: "user_id") var userID: UUID?
     @Field(key: "signer_name") var signerName: String
     @OptionalField(key: "signer_position") var signerPosition: String?
@@ -147,5 +168,36 @@ struct AddCovenantAuditAnchor: AsyncMigration {
     func revert(on db: any Database) async throws {
         try await db.schema(CovenantVersion.schema).deleteField("sealed_audit_seq").update()
         try await db.schema(CovenantVersion.schema).deleteField("sealed_audit_head").update()
+    }
+}
+
+/// Sealed versions keep the roster they were sealed with; signatures keep the unit's name at signing. Versions sealed
+/// before get today's roster (not covered by their seal) and signatures today's names: the best that can be known.
+struct AddCovenantFrozenRoster: AsyncMigration {
+    var name: String { "0015_covenant_frozen_roster" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(CovenantVersion.schema).field("sealed_roster", .string).update()
+        try await db.schema(CovenantVersion.schema).field("roster_in_seal", .bool).update()
+        try await db.schema(CovenantSignature.schema).field("unit_name", .string).update()
+        try await Self.backfill(on: db)
+    }
+
+    static func backfill(on db: any Database) async throws {
+        let sealed = try await CovenantVersion.query(on: db).filter(\.$digest != nil).filter(\.$sealedRoster == nil).all()
+        for v in sealed {
+            let ctx = try await CovenantService.context(v, on: db)
+            v.sealedRoster = try CovenantVersion.json(ctx.roster)
+            v.rosterInSeal = false
+            try await v.save(on: db)
+        }
+        for s in try await CovenantSignature.query(on: db).all() where s.unitName == nil {
+            s.unitName = try await Unit.find(s.unitID, on: db)?.officialName
+            try await s.save(on: db)
+        }
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(CovenantVersion.schema).deleteField("sealed_roster").update()
+        try await db.schema(CovenantVersion.schema).deleteField("roster_in_seal").update()
+        try await db.schema(CovenantSignature.schema).deleteField("unit_name").update()
     }
 }

@@ -10,9 +10,12 @@ enum CovenantService {
         var covenant: CovenantModel
         var version: CovenantVersion
         var bloc: Bloc
-        var members: [Unit]
-        var leaderUnitID: UUID?
-        var deputyUnitID: UUID?
+        /// Who signs, in signature order: frozen at sealing for a sealed version, today's membership otherwise.
+        var roster: CovenantRoster
+        /// Today's membership (the same as `roster` for a draft).
+        var today: CovenantRoster
+        var members: [CovenantRoster.Member] { roster.members }
+        var isFrozen: Bool { version.sealedRoster != nil }
         var isCurrent: Bool { covenant.currentVersion == version.number }
     }
 
@@ -27,15 +30,17 @@ enum CovenantService {
         guard let c = try await CovenantModel.find(v.covenantID, on: db), let bloc = try await Bloc.find(c.blocID, on: db) else {
             throw DomainError.notFound("Không tìm thấy giao ước.")
         }
-        let ms = try await Membership.query(on: db).filter(\.$blocID == c.blocID).filter(\.$year == c.year).all()
+        let today = try await liveRoster(bloc: bloc, year: c.year, on: db)
+        return Context(covenant: c, version: v, bloc: bloc, roster: try v.frozenRoster() ?? today, today: today)
+    }
+
+    /// The bloc's membership for a year as a roster: what a draft shows and what sealing freezes.
+    static func liveRoster(bloc: Bloc, year: Int, on db: any Database) async throws -> CovenantRoster {
+        let ms = try await Membership.query(on: db).filter(\.$blocID == bloc.id!).filter(\.$year == year).all()
         let units = try await Unit.query(on: db).filter(\.$id ~~ ms.map(\.unitID)).all()
-        let by = try await BlocYear.query(on: db).filter(\.$blocID == c.blocID).filter(\.$year == c.year).first()
-        // Signature order: leader, deputy, then the others by name.
-        let ordered = units.sorted { a, b in
-            func rank(_ u: Unit) -> Int { u.id == by?.leaderUnitID ? 0 : u.id == by?.deputyUnitID ? 1 : 2 }
-            return (rank(a), a.officialName) < (rank(b), b.officialName)
-        }
-        return Context(covenant: c, version: v, bloc: bloc, members: ordered, leaderUnitID: by?.leaderUnitID, deputyUnitID: by?.deputyUnitID)
+        let by = try await BlocYear.query(on: db).filter(\.$blocID == bloc.id!).filter(\.$year == year).first()
+        return CovenantRoster.ordered(blocName: bloc.name, units: units.map { .init(unitID: $0.id!, officialName: $0.officialName, shortName: $0.shortName) },
+                                      leader: by?.leaderUnitID, deputy: by?.deputyUnitID)
     }
 
     /// The version in force of a covenant (the one to read, sign or amend).
@@ -52,7 +57,7 @@ enum CovenantService {
     // MARK: Scope
 
     static func isMember(_ p: Principal, _ ctx: Context) -> Bool {
-        let ids = Set(ctx.members.compactMap(\.id))
+        let ids = ctx.roster.unitIDs
         return p.grants.contains { ($0.role == .unitOfficer || $0.role == .unitHead) && $0.unitID.map(ids.contains) == true }
     }
 
@@ -219,9 +224,9 @@ enum CovenantService {
         try requireCurrent(ctx)
         let v = ctx.version
         let count = try await signatures(ctx, on: req.db).count
-        let next = try CovenantLifecycle.next(v.covenantStatus, action, signatures: count, members: ctx.members.count)
+        let next = try CovenantLifecycle.next(v.covenantStatus, action, signatures: count, members: ctx.roster.members.count)
         if action == .openForSigning {
-            if ctx.members.isEmpty { throw DomainError.conflict("Khối chưa có đơn vị thành viên năm \(ctx.covenant.year).") }
+            if ctx.today.members.isEmpty { throw DomainError.conflict("Khối chưa có đơn vị thành viên năm \(ctx.covenant.year).") }
             let content = try v.decoded()
             if content.keyTasks.isEmpty { throw DomainError.conflict("Giao ước chưa có nhiệm vụ trọng tâm nào.") }
             if content.scale.isEmpty { throw DomainError.conflict("Giao ước chưa có thang điểm.") }
@@ -243,7 +248,11 @@ enum CovenantService {
         }
         let expected = v.lockVersion, fromStatus = v.status, id = try v.requireID()
         // Sealed from the content as stored now, not from a copy read earlier.
-        let digest: String? = action == .openForSigning ? CovenantSeal.digest(blocID: ctx.bloc.id!, year: ctx.covenant.year, version: v.number, content: try v.decoded())
+        // Sealing freezes today's roster and covers it with the seal; withdrawing thaws it.
+        let roster: String? = action == .openForSigning ? try CovenantVersion.json(ctx.today) : action == .withdrawFromSigning ? nil : v.sealedRoster
+        let rosterInSeal: Bool? = action == .openForSigning ? true : action == .withdrawFromSigning ? nil : v.rosterInSeal
+        let digest: String? = action == .openForSigning
+            ? CovenantSeal.digest(blocID: ctx.bloc.id!, year: ctx.covenant.year, version: v.number, content: try v.decoded(), roster: ctx.today)
             : action == .withdrawFromSigning ? nil : v.digest
         let sealedAt: Date? = action == .openForSigning ? req.now : action == .withdrawFromSigning ? nil : v.sealedAt
         try await req.audited { db, audit in
@@ -256,6 +265,7 @@ enum CovenantService {
             // Compare-and-set on status and lock counter: a concurrent action or signature that got here first wins.
             try await CovenantVersion.query(on: db).filter(\.$id == id).filter(\.$lockVersion == expected).filter(\.$status == fromStatus)
                 .set(\.$status, to: next.rawValue).set(\.$digest, to: digest).set(\.$sealedAt, to: sealedAt)
+                .set(\.$sealedRoster, to: roster).set(\.$rosterInSeal, to: rosterInSeal)
                 .set(\.$sealedAuditSeq, to: action == .openForSigning ? head?.seq : action == .withdrawFromSigning ? nil : v.sealedAuditSeq)
                 .set(\.$sealedAuditHead, to: action == .openForSigning ? head?.hash : action == .withdrawFromSigning ? nil : v.sealedAuditHead)
                 .set(\.$lockVersion, to: expected + 1).update()
@@ -273,11 +283,11 @@ enum CovenantService {
     struct CommentInput: Content, Sendable { var item: String?; var text: String?; var unitID: String? }
 
     /// The member unit the user acts for (as officer or head); `requested` picks one when they hold several.
-    static func actingUnit(_ ctx: Context, roles: Set<RoleKind>, requested: String?, req: Request) throws -> Unit {
+    static func actingUnit(_ ctx: Context, roles: Set<RoleKind>, requested: String?, req: Request) throws -> CovenantRoster.Member {
         let p = try req.requirePrincipal()
         let mine = Set(p.grants.filter { roles.contains($0.role) }.compactMap(\.unitID))
-        let candidates = ctx.members.filter { mine.contains($0.id!) }
-        if let r = requested.flatMap(UUID.init(uuidString:)), let u = candidates.first(where: { $0.id == r }) { return u }
+        let candidates = ctx.members.filter { mine.contains($0.unitID) }
+        if let r = requested.flatMap(UUID.init(uuidString:)), let u = candidates.first(where: { $0.unitID == r }) { return u }
         guard let u = candidates.first else {
             throw DomainError.forbidden(roles.contains(.unitHead) && roles.count == 1
                                         ? "Chỉ thủ trưởng của đơn vị thành viên khối mới được ký giao ước."
@@ -290,13 +300,13 @@ enum CovenantService {
         try requireCurrent(ctx)
         guard ctx.version.covenantStatus == .consultation else { throw DomainError.conflict("Giao ước không ở giai đoạn lấy ý kiến.") }
         let unit = try actingUnit(ctx, roles: [.unitOfficer, .unitHead], requested: input.unitID, req: req)
-        try await DeadlineService.requireOpen(.covenantSigning, year: ctx.covenant.year, unitID: unit.id!, req: req)
+        try await DeadlineService.requireOpen(.covenantSigning, year: ctx.covenant.year, unitID: unit.unitID, req: req)
         let text = try Validate.name(input.text, field: "text", label: "Nội dung góp ý", maxLength: 4000)
         guard let item = try ctx.version.decoded().commentItem(input.item) else {
             throw DomainError.invalid("Mục góp ý “\((input.item ?? "").prefix(40))” không có trong giao ước.", field: "item")
         }
         let c = CovenantComment()
-        c.versionID = ctx.version.id!; c.item = item; c.unitID = unit.id!; c.author = req.actorName; c.text = text; c.createdAt = req.now
+        c.versionID = ctx.version.id!; c.item = item; c.unitID = unit.unitID; c.author = req.actorName; c.text = text; c.createdAt = req.now
         struct S: Codable { var item: String; var unit: String; var text: String }
         try await req.audited { db, audit in
             try await c.create(on: db)
@@ -331,7 +341,7 @@ enum CovenantService {
             throw DomainError.conflict("Giao ước không ở trạng thái mở ký.")
         }
         // The seal is recomputed from the content as stored: a content changed behind the seal cannot be signed.
-        let recomputed = CovenantSeal.digest(blocID: ctx.bloc.id!, year: ctx.covenant.year, version: ctx.version.number, content: try ctx.version.decoded())
+        let recomputed = try ctx.version.recomputedSeal(blocID: ctx.bloc.id!, year: ctx.covenant.year)
         guard recomputed == digest else {
             throw DomainError.conflict("Nội dung giao ước không còn khớp với mã niêm phong \(CovenantSeal.fingerprint(digest)) (tính lại: \(CovenantSeal.fingerprint(recomputed))): không ký được. Hãy báo Ban Thi đua – Khen thưởng.")
         }
@@ -339,15 +349,15 @@ enum CovenantService {
         guard let sent = input.fingerprint?.trimmingCharacters(in: .whitespaces).uppercased(), sent == fp || sent == digest.uppercased() else {
             throw DomainError.conflict("Mã niêm phong bạn ký (\(input.fingerprint ?? "trống")) không còn là mã hiện hành (\(fp)). Hãy tải lại văn bản và đọc lại trước khi ký.")
         }
-        try await DeadlineService.requireOpen(.covenantSigning, year: ctx.covenant.year, unitID: unit.id!, req: req)
-        if try await CovenantSignature.query(on: req.db).filter(\.$versionID == ctx.version.id!).filter(\.$unitID == unit.id!).first() != nil {
+        try await DeadlineService.requireOpen(.covenantSigning, year: ctx.covenant.year, unitID: unit.unitID, req: req)
+        if try await CovenantSignature.query(on: req.db).filter(\.$versionID == ctx.version.id!).filter(\.$unitID == unit.unitID).first() != nil {
             throw DomainError.conflict("“\(unit.officialName)” đã ký phiên bản này.")
         }
         let p = try req.requirePrincipal()
         // Re-authentication: the signer's own password, with the same lockout as the login.
         let user = try await AccountService.authenticate(username: p.username, password: input.password ?? "", req: req)
         let s = CovenantSignature()
-        s.versionID = ctx.version.id!; s.unitID = unit.id!; s.userID = user.id; s.signerName = user.fullName
+        s.versionID = ctx.version.id!; s.unitID = unit.unitID; s.unitName = unit.officialName; s.userID = user.id; s.signerName = user.fullName
         s.signerPosition = try Validate.optional(input.position, field: "position", label: "Chức vụ người ký", maxLength: 120)
         s.signedAt = req.now; s.digest = digest; s.absent = false; s.recordedBy = user.username
         try await recordSignature(ctx, s, req: req)
@@ -360,7 +370,7 @@ enum CovenantService {
         try requireCurrent(ctx)
         guard try req.requirePrincipal().isOffice else { throw DomainError.forbidden("Chỉ Ban Thi đua – Khen thưởng ghi nhận đơn vị vắng mặt.") }
         guard ctx.version.covenantStatus == .openForSigning, let digest = ctx.version.digest else { throw DomainError.conflict("Giao ước không ở trạng thái mở ký.") }
-        guard let unitID = try parseUUID(input.unitID, field: "unitID", label: "Đơn vị"), let unit = ctx.members.first(where: { $0.id == unitID }) else {
+        guard let unitID = try parseUUID(input.unitID, field: "unitID", label: "Đơn vị"), let unit = ctx.roster.member(unitID) else {
             throw DomainError.invalid("Hãy chọn một đơn vị thành viên của khối.", field: "unitID")
         }
         if try await CovenantSignature.query(on: req.db).filter(\.$versionID == ctx.version.id!).filter(\.$unitID == unitID).first() != nil {
@@ -368,15 +378,15 @@ enum CovenantService {
         }
         let reason = try Validate.name(input.reason, field: "reason", label: "Lý do vắng mặt", maxLength: 500)
         let s = CovenantSignature()
-        s.versionID = ctx.version.id!; s.unitID = unitID; s.signerName = "Vắng mặt"; s.signedAt = req.now; s.digest = digest
+        s.versionID = ctx.version.id!; s.unitID = unitID; s.unitName = unit.officialName; s.signerName = "Vắng mặt"; s.signedAt = req.now; s.digest = digest
         s.absent = true; s.absentReason = reason; s.recordedBy = req.actorName
         try await recordSignature(ctx, s, req: req)
     }
 
     static func recordSignature(_ ctx: Context, _ s: CovenantSignature, req: Request) async throws {
         let v = ctx.version
-        let members = ctx.members.count
-        let unitName = ctx.members.first { $0.id == s.unitID }?.officialName ?? "?"
+        let members = ctx.roster.members.count
+        let unitName = ctx.roster.member(s.unitID)?.officialName ?? "?"
         let now = req.now
         struct S: Codable { var unit: String; var signer: String; var absent: Bool; var reason: String?; var fingerprint: String }
         let id = try v.requireID(), digest = s.digest

@@ -74,7 +74,11 @@ enum DemoCovenant {
             v.covenantID = c.id!; v.number = 1; v.lockVersion = 1; v.updatedBy = "demo"
             let content = try content(units: units)
             try v.store(content)
-            v.digest = CovenantSeal.digest(blocID: blocID, year: year, version: 1, content: content)
+            // Sealed with the bloc's roster of that year, frozen like any sealing.
+            guard let bloc = try await Bloc.find(blocID, on: db) else { return }
+            let roster = try await CovenantService.liveRoster(bloc: bloc, year: year, on: db)
+            v.sealedRoster = try CovenantVersion.json(roster); v.rosterInSeal = true
+            v.digest = CovenantSeal.digest(blocID: blocID, year: year, version: 1, content: content, roster: roster)
             v.sealedAt = cal.date(from: DateComponents(year: 2018, month: 3, day: 5, hour: 16))
             v.signedAt = cal.date(from: DateComponents(year: 2018, month: 3, day: 7, hour: 9, minute: 30))
             v.status = CovenantStatus.signed.rawValue
@@ -82,7 +86,7 @@ enum DemoCovenant {
             for (i, d) in DemoLoader.units.enumerated() {
                 guard let unitID = units[d.code], let head = try await User.query(on: db).filter(\.$username == "thutruong.\(d.code)").first() else { continue }
                 let s = CovenantSignature()
-                s.versionID = v.id!; s.unitID = unitID; s.userID = head.id; s.signerName = head.fullName; s.signerPosition = positions[d.code]
+                s.versionID = v.id!; s.unitID = unitID; s.unitName = roster.member(unitID)?.officialName; s.userID = head.id; s.signerName = head.fullName; s.signerPosition = positions[d.code]
                 s.signedAt = cal.date(from: DateComponents(year: 2018, month: 3, day: 7, hour: 9, minute: 30 + i))!
                 s.digest = v.digest!; s.absent = false; s.recordedBy = head.username
                 try await s.create(on: db)
