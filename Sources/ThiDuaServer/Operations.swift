@@ -19,10 +19,11 @@ public enum Operations {
         }.sorted()
     }
 
-    /// Checks the audit hash chain (and that it passes through `checkpoint`); returns (intact, message). Reads only.
+    /// Checks the audit hash chain (and that it passes through `checkpoint`, and under the audit key when one is
+    /// configured); returns (intact, message), the message ending with whether the chain is keyed. Reads only.
     public static func verifyAudit(_ app: Application, checkpoint: AuditChain.Checkpoint? = nil) async throws -> (Bool, String) {
-        let verdict = try await AuditLog.verify(on: app.db, checkpoint: checkpoint)
-        return (verdict.isIntact, verdict.message)
+        let (verdict, keying) = try await AuditLog.verify(on: app.db, checkpoint: checkpoint, key: app.auditKey)
+        return (verdict.isIntact, verdict.message + "\n" + keying)
     }
 
     /// The chain's length and head now, as JSON (`{"entries": N, "head": "hex", "at": "…"}`). Reads only.

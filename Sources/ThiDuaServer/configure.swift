@@ -17,6 +17,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     // to finish. Before the first use of the databases, which keep the pool they are created with.
     app.threadPool = NIOThreadPool(numberOfThreads: max(16, System.coreCount * 4))
     app.decoyHash = try Bcrypt.hash([UInt8].random(count: 24).base64URLEncoded, cost: config.bcryptCost)
+    if let file = config.auditKeyFile { app.auditKey = try AuditLog.loadKey(file) }
     if let clock { app.clock = clock }
     if let console { app.operatorConsole = console }
 
@@ -49,6 +50,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.migrations.add(AddCovenantAuditAnchor())
     app.migrations.add(AddMustChangePassword())
     app.migrations.add(AddCovenantFrozenRoster())
+    app.migrations.add(AddAuditKeyID())
 
     // Sessions live in the database so that several instances behind one load balancer share them.
     app.sessions.use { _ in ThiDuaSessions() }
@@ -104,6 +106,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     if migrate {
         try await app.autoMigrate()
         try await Bootstrap.ensureAdmin(app)
+        try await AuditLog.ensureKeyed(app)
     }
 }
 

@@ -58,4 +58,54 @@ import VaporTesting
             #expect(back.auditAnchor == nil && back.fingerprint == nil)
         }
     }
+
+    @Test("THIDUA_AUDIT_KEY_FILE: every entry an HMAC under the key; verify says so; a rewrite without the key, or verifying without it, fails")
+    func keyedChain() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("thidua-key-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let keyFile = dir.appendingPathComponent("audit.key").path
+        try Data("3f7a1c9e5b2d4f6081a3c5e7f9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7\n".utf8).write(to: URL(fileURLWithPath: keyFile))
+        let key = try #require(AuditKey(fileContents: Array(try Data(contentsOf: URL(fileURLWithPath: keyFile)))))
+        try await withThiDua(demo: true, auditKeyFile: keyFile) { app, _ in
+            let entries = try await AuditEntry.query(on: app.db).sort(\.$seq).all()
+            #expect(!entries.isEmpty && entries.allSatisfy { $0.keyID == key.id })
+            var (ok, message) = try await Operations.verifyAudit(app)
+            #expect(ok && message.contains("ký bằng khóa \(key.id)") && message.contains("từ bản ghi đầu tiên"), "\(message)")
+            let office = try await token(app, "vanphong")
+            let status = try await api(app, .GET, "/api/v1/audit/verify", token: office).decoded(AuditController.ChainStatus.self)
+            #expect(status.intact && status.keying.contains(key.id))
+
+            // Someone with the database only rewrites the newest entry as a plain SHA-256 entry (hash and head consistent).
+            let last = try #require(entries.last)
+            var rec = last.record
+            rec.newValue = "{\"sửa\":\"lén\"}"; rec.keyID = nil; rec.hash = rec.computedHash
+            last.newValue = rec.newValue; last.keyID = nil; last.hash = rec.hash
+            try await last.save(on: app.db)
+            let head = try #require(try await AuditHead.query(on: app.db).first())
+            head.hash = rec.hash
+            try await head.save(on: app.db)
+            (ok, message) = try await Operations.verifyAudit(app)
+            #expect(!ok && message.contains("không được ký bằng khóa"), "\(message)")
+
+            // Without the key, a keyed chain cannot be checked: said, not passed.
+            app.auditKey = nil
+            (ok, message) = try await Operations.verifyAudit(app)
+            #expect(!ok && message.contains("THIDUA_AUDIT_KEY_FILE"), "\(message)")
+        }
+        // A key set on a database that has plain entries: the next start records the key, and the chain is keyed from there.
+        try await withThiDua(demo: true) { app, _ in
+            let plain = try await count(AuditEntry.self, app)
+            app.auditKey = key
+            try await AuditLog.ensureKeyed(app)
+            try await AuditLog.ensureKeyed(app)
+            #expect(try await count(AuditEntry.self, app) == plain + 1)
+            let (ok, message) = try await Operations.verifyAudit(app)
+            #expect(ok && message.contains("từ bản ghi số \(plain + 1)"), "\(message)")
+        }
+        // A short or missing key file stops the start with the reason.
+        try Data("ngắn".utf8).write(to: URL(fileURLWithPath: keyFile))
+        await #expect(throws: DomainError.self) { try await withThiDua(auditKeyFile: keyFile) { _, _ in } }
+        await #expect(throws: DomainError.self) { try await withThiDua(auditKeyFile: dir.appendingPathComponent("none").path) { _, _ in } }
+    }
 }

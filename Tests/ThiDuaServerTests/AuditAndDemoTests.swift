@@ -91,4 +91,28 @@ import VaporTesting
             #expect(roles == Set(RoleKind.allCases))
         }
     }
+
+    @Test("A restart with --demo leaves what users changed: a renamed unit, a lifted deadline, a removed membership; demo passwords work again")
+    func loadedOnce() async throws {
+        try await withThiDua(demo: true) { app, console in
+            let office = try await token(app, "vanphong")
+            let unit = try #require(try await Unit.query(on: app.db).filter(\.$shortName == "Thanh tra tỉnh").first())
+            #expect(try await api(app, .PUT, "/api/v1/units/\(unit.requireID())", token: office,
+                                  json: UnitInput(officialName: "Thanh tra tỉnh Nghệ An (đổi tên)", shortName: unit.shortName, kind: "civil")).status == .ok)
+            #expect(try await api(app, .PUT, "/api/v1/years/2018/deadlines/covenantSigning", token: office, json: DeadlineService.SetInput(due: nil)).status == .ok)
+            try await Membership.query(on: app.db).filter(\.$unitID == unit.requireID()).delete()
+            let user = try #require(try await User.query(on: app.db).filter(\.$username == "khach").first())
+            user.passwordHash = try Bcrypt.hash("mat-khau-rieng-123", cost: 4)
+            try await user.save(on: app.db)
+            let before = try await count(AuditEntry.self, app)
+            try await DemoLoader.load(app)
+            #expect(try await count(Unit.self, app) == 9)
+            #expect(try await Unit.find(unit.id, on: app.db)?.officialName == "Thanh tra tỉnh Nghệ An (đổi tên)")
+            #expect(try await Deadline.query(on: app.db).filter(\.$year == 2018).filter(\.$phase == EmulationPhase.covenantSigning.rawValue).first() == nil)
+            #expect(try await count(Membership.self, app) == 8)
+            #expect(try await count(AuditEntry.self, app) == before)
+            #expect(try await api(app, .POST, "/api/v1/auth/token", json: ["username": "khach", "password": TestAccounts.demoPassword]).status == .ok)
+            #expect(console.text.contains("khach"))
+        }
+    }
 }

@@ -8,7 +8,7 @@ import VaporTesting
 
 /// Builds the real app through `configure` on a private database: in-memory SQLite by default, or a
 /// fresh schema of the PostgreSQL server at `TEST_DATABASE_URL` (dropped afterwards).
-func withThiDua(clock: ManualClock? = nil, demo: Bool = false, sqliteFile: Bool = false,
+func withThiDua(clock: ManualClock? = nil, demo: Bool = false, sqliteFile: Bool = false, auditKeyFile: String? = nil,
                 _ body: (Application, CapturingConsole) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let console = CapturingConsole()
@@ -19,17 +19,22 @@ func withThiDua(clock: ManualClock? = nil, demo: Bool = false, sqliteFile: Bool 
     let sqlite: AppConfig.DatabaseChoice = sqliteFile ? .sqliteFile(file) : .sqliteMemory
     var config = AppConfig(database: pgURL.map { .postgres(url: $0, searchPath: [String(schema)]) } ?? sqlite, bcryptCost: 4)
     config.demoPassword = TestAccounts.demoPassword
+    config.auditKeyFile = auditKeyFile
+    // Set once the schema exists: a start that fails earlier (e.g. a bad key file) has no database to clean.
+    var schemaCreated = false
     do {
         try await configure(app, config: config, clock: clock, console: console, migrate: false)
         if pgURL != nil {
             try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run()
+            schemaCreated = true
         }
         try await app.autoMigrate()
         try await Bootstrap.ensureAdmin(app)
+        try await AuditLog.ensureKeyed(app)
         if demo { try await DemoLoader.load(app) }
         try await body(app, console)
     } catch {
-        if pgURL != nil { try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }
+        if schemaCreated { try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }
         try? await app.asyncShutdown()
         throw error
     }

@@ -24,7 +24,7 @@ extension Request {
 
     /// Runs `body` in a transaction that also appends the audit entries it records.
     func audited<T: Sendable>(_ body: @Sendable @escaping (any Database, AuditLog) async throws -> T) async throws -> T {
-        try await AuditLog.write(on: db, actor: actorName, now: now, body)
+        try await AuditLog.write(on: db, actor: actorName, now: now, key: application.auditKey, body)
     }
 
     var isAPI: Bool { url.path.hasPrefix("/api/") }

@@ -13,7 +13,7 @@ enum Bootstrap {
         let admin = User(username: "admin", fullName: "Quản trị hệ thống", email: nil, passwordHash: hash)
         // Printed once on the console: a one-time password, changed at the first login.
         admin.mustChangePassword = true
-        try await AuditLog.write(on: app.db, actor: "hệ thống", now: app.clock.now()) { db, audit in
+        try await AuditLog.write(on: app.db, actor: "hệ thống", now: app.clock.now(), key: app.auditKey) { db, audit in
             try await admin.create(on: db)
             let grant = RoleGrantModel(userID: try admin.requireID(), grant: RoleGrant(role: .office))
             try await grant.create(on: db)

@@ -9,12 +9,13 @@ struct AuditController {
         pages.on(.GET, "audit", policy: .roles([.office]), use: page)
         api.on(.GET, "audit", policy: .roles([.office])) { req in try await self.entries(req) }
         api.on(.GET, "audit", "verify", policy: .roles([.office])) { req in
-            let verdict = try await AuditLog.verify(on: req.db)
-            return ChainStatus(intact: verdict.isIntact, message: verdict.message)
+            let (verdict, keying) = try await AuditLog.verify(on: req.db, key: req.application.auditKey)
+            return ChainStatus(intact: verdict.isIntact, message: verdict.message, keying: keying)
         }
     }
 
-    struct ChainStatus: Content, Sendable { var intact: Bool; var message: String }
+    /// `keying` says whether the chain is keyed (HMAC-SHA-256 under `THIDUA_AUDIT_KEY_FILE`) and from which entry.
+    struct ChainStatus: Content, Sendable { var intact: Bool; var message: String; var keying: String }
 
     struct EntryDTO: Content, Sendable {
         var seq: Int
@@ -69,6 +70,7 @@ struct AuditController {
         var prevPage: String?
         var entities: [String]
         var verdict: String
+        var keying: String
         var intact: Bool
     }
 
@@ -81,13 +83,13 @@ struct AuditController {
         let f = try req.query.decode(Filter.self)
         let entries = try await entries(req)
         let page = try Bounded.page(text: f.page)
-        let verdict = try await AuditLog.verify(on: req.db)
+        let (verdict, keying) = try await AuditLog.verify(on: req.db, key: req.application.auditKey)
         let intact = verdict.isIntact
         return try await Pages.render(req, "audit", title: "Nhật ký thay đổi",
                                       Page(entries: entries, filter: f, page: page,
                                            nextPage: entries.count == Self.pageSize && page < Bounded.pages.upperBound ? link(f, page: page + 1) : nil,
                                            prevPage: page > 1 ? link(f, page: page - 1) : nil,
                                            entities: ["user", "role_grant", "api_token", "unit", "bloc", "membership", "bloc_year", "emulation_year"],
-                                           verdict: verdict.message, intact: intact))
+                                           verdict: verdict.message, keying: keying, intact: intact))
     }
 }

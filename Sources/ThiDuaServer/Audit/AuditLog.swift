@@ -2,6 +2,7 @@ import Fluent
 import SQLKit
 import Foundation
 import ThiDuaCore
+import Vapor
 
 /// Appends audit entries inside the caller's transaction. Every write that changes a user-visible fact
 /// goes through `Request.audited` (or `AuditLog.write` for the CLI and the demo loader).
@@ -9,6 +10,8 @@ struct AuditLog: Sendable {
     let db: any Database
     let actor: String
     let now: Date
+    /// With a key every entry's hash is an HMAC-SHA-256 under it.
+    let key: AuditKey?
 
     private static let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -33,7 +36,7 @@ struct AuditLog: Sendable {
         let last = head.flatMap { $0.seq > 0 ? (seq: $0.seq, hash: $0.hash) : nil }
         let rec = AuditChain.next(after: last, atMillis: now.millis,
                                   actor: actor, entity: entity, entityID: entityID?.uuidString ?? "-", action: action,
-                                  oldValue: Self.json(old), newValue: Self.json(new))
+                                  oldValue: Self.json(old), newValue: Self.json(new), key: key)
         try await AuditEntry(rec).create(on: db)
         if let head {
             head.seq = rec.seq
@@ -53,7 +56,7 @@ struct AuditLog: Sendable {
     }
 
     /// Runs `body` in one transaction with an audit log bound to it.
-    static func write<T: Sendable>(on db: any Database, actor: String, now: Date,
+    static func write<T: Sendable>(on db: any Database, actor: String, now: Date, key: AuditKey?,
                                    _ body: @Sendable @escaping (any Database, AuditLog) async throws -> T) async throws -> T {
         try await db.transaction { tx in
             // SQLite: wait for another connection's write lock instead of failing at once with SQLITE_BUSY.
@@ -64,15 +67,39 @@ struct AuditLog: Sendable {
                 // that starts by writing simply waits its turn.
                 try await sql.raw("UPDATE audit_head SET seq = seq WHERE 1 = 0").run()
             }
-            return try await body(tx, AuditLog(db: tx, actor: actor, now: now))
+            return try await body(tx, AuditLog(db: tx, actor: actor, now: now, key: key))
         }
     }
 
     /// Checks the whole chain, and that it still passes through `checkpoint` when one is given.
-    static func verify(on db: any Database, checkpoint: AuditChain.Checkpoint? = nil) async throws -> AuditChain.Verdict {
+    /// With the audit key, keyed entries are checked under it (without it they cannot be).
+    static func verify(on db: any Database, checkpoint: AuditChain.Checkpoint? = nil, key: AuditKey?) async throws -> (verdict: AuditChain.Verdict, keying: String) {
         let entries = try await AuditEntry.query(on: db).sort(\.$seq).all().map(\.record)
         let head = try await AuditHead.query(on: db).first()
-        return AuditChain.verify(entries, head: head.map { (seq: $0.seq, hash: $0.hash) }, checkpoint: checkpoint)
+        return (AuditChain.verify(entries, head: head.map { (seq: $0.seq, hash: $0.hash) }, checkpoint: checkpoint, key: key), AuditChain.keying(entries))
+    }
+
+    /// Reads the audit key file; a missing, unreadable or short file stops the start with the reason (never the key).
+    static func loadKey(_ path: String) throws -> AuditKey {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DomainError.invalid("Không đọc được tệp khóa nhật ký THIDUA_AUDIT_KEY_FILE=\(path).", field: "THIDUA_AUDIT_KEY_FILE")
+        }
+        guard let key = AuditKey(fileContents: Array(data)) else {
+            throw DomainError.invalid("Tệp khóa nhật ký \(path) quá ngắn: cần ít nhất \(AuditKey.minimumLength) byte (ví dụ `openssl rand -hex 32 > \(path)`).", field: "THIDUA_AUDIT_KEY_FILE")
+        }
+        return key
+    }
+
+    /// With a key: when the newest entry is not hashed under it (the key was just set, or changed), an entry recording
+    /// the key is written at once, so that a keyed chain's newest entry is always keyed and a rewrite by someone
+    /// without the key shows.
+    static func ensureKeyed(_ app: Application) async throws {
+        guard let key = app.auditKey else { return }
+        if let last = try await AuditEntry.query(on: app.db).sort(\.$seq, .descending).first(), last.keyID == key.id { return }
+        struct S: Codable { var key: String; var algorithm: String }
+        try await write(on: app.db, actor: "hệ thống", now: app.clock.now(), key: key) { _, audit in
+            try await audit.record("audit_key", nil, "enable", old: Optional<S>.none, new: S(key: key.id, algorithm: "HMAC-SHA-256"))
+        }
     }
 
     /// The chain's length and head now (read only).

@@ -16,16 +16,18 @@ final class AuditEntry: Model, @unchecked Sendable {
     @OptionalField(key: "new_value") var newValue: String?
     @Field(key: "prev_hash") var prevHash: String
     @Field(key: "hash") var hash: String
+    /// The audit key's id when `hash` is an HMAC under it (`THIDUA_AUDIT_KEY_FILE`); nil for plain SHA-256.
+    @OptionalField(key: "key_id") var keyID: String?
 
     init() {}
     init(_ r: AuditRecord) {
         seq = r.seq; atMillis = r.atMillis; actor = r.actor; entity = r.entity; entityID = r.entityID
-        action = r.action; oldValue = r.oldValue; newValue = r.newValue; prevHash = r.prevHash; hash = r.hash
+        action = r.action; oldValue = r.oldValue; newValue = r.newValue; prevHash = r.prevHash; hash = r.hash; keyID = r.keyID
     }
 
     var record: AuditRecord {
         AuditRecord(seq: seq, atMillis: atMillis, actor: actor, entity: entity, entityID: entityID, action: action,
-                    oldValue: oldValue, newValue: newValue, prevHash: prevHash, hash: hash)
+                    oldValue: oldValue, newValue: newValue, prevHash: prevHash, hash: hash, keyID: keyID)
     }
 }
 
@@ -68,5 +70,16 @@ struct CreateAudit: AsyncMigration {
     func revert(on db: any Database) async throws {
         try await db.schema(AuditHead.schema).delete()
         try await db.schema(AuditEntry.schema).delete()
+    }
+}
+
+/// Entries may name the audit key their hash is an HMAC under.
+struct AddAuditKeyID: AsyncMigration {
+    var name: String { "0016_audit_key_id" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(AuditEntry.schema).field("key_id", .string).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(AuditEntry.schema).deleteField("key_id").update()
     }
 }

@@ -55,13 +55,18 @@ enum DemoLoader {
         return list
     }
 
-    /// Loads what is missing, and returns the accounts and the password to print.
+    /// Loads the demo into a database once (an audit entry "demo/load" records it), and returns the accounts and the
+    /// password to print. Later starts only make sure the demo accounts' printed password works: units renamed,
+    /// deadlines lifted, memberships or people removed by a user stay as the user left them.
     @discardableResult
     static func load(_ app: Application) async throws -> (accounts: [String], password: String) {
         let password = app.thiduaConfig.demoPassword ?? PasswordPolicy.random(length: 12)
         try PasswordPolicy.check(password)
         let hash = try await AccountService.hash(password, app: app)
-        let names = try await AuditLog.write(on: app.db, actor: "demo", now: app.clock.now()) { db, audit -> [String] in
+        let names = try await AuditLog.write(on: app.db, actor: "demo", now: app.clock.now(), key: app.auditKey) { db, audit -> [String] in
+            if try await AuditEntry.query(on: db).filter(\.$entity == Self.marker).filter(\.$action == "load").first() != nil {
+                return try await ensurePasswords(password: password, hash: hash, on: db)
+            }
             if try await EmulationYear.query(on: db).filter(\.$year == year).first() == nil {
                 let y = EmulationYear(year: year, theme: "Phong trào thi đua yêu nước năm 2018")
                 try await y.create(on: db)
@@ -130,6 +135,8 @@ enum DemoLoader {
                 names.append("\(a.username.padding(toLength: 22, withPad: " ", startingAt: 0)) \(grant.role.label)")
             }
             try await DemoCovenant.load(on: db, units: ids, blocID: blocID, audit: audit)
+            struct Loaded: Codable { var bloc: String; var year: Int }
+            try await audit.record(Self.marker, nil, "load", old: Optional<Loaded>.none, new: Loaded(bloc: blocName, year: year))
             return names
         }
         app.operatorConsole.announce("""
@@ -140,5 +147,30 @@ enum DemoLoader {
         ================================================================
         """)
         return (names, password)
+    }
+
+    /// The audit entity that records the demo's loading.
+    static let marker = "demo"
+
+    /// The demo accounts that exist, each with the printed password working (a demo database's accounts are for
+    /// trying the product; their password follows THIDUA_DEMO_PASSWORD).
+    static func ensurePasswords(password: String, hash: String, on db: any Database) async throws -> [String] {
+        var names: [String] = []
+        var checked: [String: Bool] = [:]
+        for a in accounts() {
+            guard let user = try await User.query(on: db).filter(\.$username == a.username).first(), user.isDemo else { continue }
+            let works = try checked[user.passwordHash] ?? Bcrypt.verify(password, created: user.passwordHash)
+            checked[user.passwordHash] = works
+            if !works || user.mustChangePassword {
+                user.passwordHash = hash
+                user.failedLogins = 0
+                user.lockedUntil = nil
+                user.mustChangePassword = false
+                try await user.save(on: db)
+            }
+            // The role's label only (the grant's unit and bloc do not matter here).
+            names.append("\(a.username.padding(toLength: 22, withPad: " ", startingAt: 0)) \(a.grant([:], UUID()).role.label)")
+        }
+        return names
     }
 }

@@ -33,6 +33,9 @@ public struct AppConfig: Sendable {
     /// `THIDUA_TRUSTED_PROXIES`: addresses of reverse proxies (comma-separated) whose `X-Forwarded-Proto: https`
     /// marks a request as HTTPS (the session cookie is then `Secure`).
     public var trustedProxies: [String] = []
+    /// `THIDUA_AUDIT_KEY_FILE`: a file holding the audit key (at least 32 bytes, e.g. `openssl rand -hex 32`); every
+    /// audit entry is then an HMAC-SHA-256 under it. Kept outside the database and its backups.
+    public var auditKeyFile: String?
 
     public init(database: DatabaseChoice, bcryptCost: Int = 12, demoPassword: String? = nil,
                 tokenLifetime: TimeInterval = 30 * 24 * 3600, secureCookies: Bool = false) {
@@ -57,6 +60,7 @@ public struct AppConfig: Sendable {
                                secureCookies: env["THIDUA_SECURE_COOKIES"] == "1")
         if let p = env["THIDUA_PROVINCE"], !p.isEmpty { config.province = p }
         config.trustedProxies = (env["THIDUA_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        config.auditKeyFile = env["THIDUA_AUDIT_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         config.catalogueFiles = (env["THIDUA_CATALOG"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return config
     }

@@ -44,6 +44,7 @@ public final class CapturingConsole: OperatorConsole, @unchecked Sendable {
 }
 
 struct AppConfigKey: StorageKey { typealias Value = AppConfig }
+struct AuditKeyKey: StorageKey { typealias Value = AuditKey }
 struct CatalogueKey: StorageKey { typealias Value = Catalogue }
 struct EvaluatorKey: StorageKey { typealias Value = EligibilityEvaluator }
 struct AppClockKey: StorageKey { typealias Value = any AppClock }
@@ -80,6 +81,11 @@ extension Application {
     var decoyHash: String {
         get { storage[DecoyHashKey.self] ?? "" }
         set { storage[DecoyHashKey.self] = newValue }
+    }
+    /// The audit key loaded from `THIDUA_AUDIT_KEY_FILE`, if one is configured.
+    var auditKey: AuditKey? {
+        get { storage[AuditKeyKey.self] }
+        set { storage[AuditKeyKey.self] = newValue }
     }
     public var operatorConsole: any OperatorConsole {
         get { storage[OperatorConsoleKey.self] ?? StandardOutputConsole() }
