@@ -46,6 +46,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "eligibility-bench", dependencies: ["ThiDuaCore"], path: "Benchmarks/EligibilityBench"),
+        // The bare Vapor route that Benchmarks/http/run measures ThiDua's pages against.
+        .executableTarget(name: "bare-route", dependencies: [.product(name: "Vapor", package: "vapor")], path: "Benchmarks/BareRoute"),
         .testTarget(name: "ThiDuaCoreTests", dependencies: ["ThiDuaCore"]),
         .testTarget(name: "ThiDuaDocumentsTests", dependencies: ["ThiDuaDocuments"]),
         .testTarget(name: "ThiDuaServerTests", dependencies: [

@@ -53,13 +53,15 @@ extension Operations {
         }
         let units = try await Unit.query(on: db).all()
         let unitsByID = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0) })
-        for unit in units {
-            try add(try await RegisterService.loadCase(.unit(unit.id!), unit: unit, type: .collective, name: unit.officialName, gender: nil, evaluationYear: y, asOf: asOf, on: db))
-        }
+        var subjects = units.map { RegisterService.CaseSubject(subject: .unit($0.id!), unit: $0, type: .collective, name: $0.officialName, gender: nil) }
         for person in try await Person.query(on: db).all() {
             guard let unit = unitsByID[person.unitID] else { continue }
-            try add(try await RegisterService.loadCase(.person(person.id!), unit: unit, type: .individual, name: person.fullName,
-                                                       gender: person.gender.flatMap(Gender.init(rawValue:)), evaluationYear: y, asOf: asOf, on: db))
+            subjects.append(.init(subject: .person(person.id!), unit: unit, type: .individual, name: person.fullName, gender: person.gender.flatMap(Gender.init(rawValue:))))
+        }
+        // In batches: the facts of `batchSize` subjects per query, never one query per subject.
+        for start in stride(from: 0, to: subjects.count, by: RegisterService.batchSize) {
+            let batch = Array(subjects[start..<min(start + RegisterService.batchSize, subjects.count)])
+            for c in try await RegisterService.loadCases(batch, evaluationYear: y, asOf: asOf, on: db) { try add(c) }
         }
         return summary
     }

@@ -56,7 +56,9 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.sessions.use { _ in ThiDuaSessions() }
     let secure = config.secureCookies
     app.sessions.configuration = SessionsConfiguration(cookieName: SessionCookie.name) { id in
-        HTTPCookies.Value(string: id.string, expires: Date(timeIntervalSinceNow: 12 * 3600), maxAge: nil, domain: nil, path: "/",
+        // Max-Age rather than Expires: Vapor formats an Expires date with a new DateFormatter on every response
+        // (a measured cost on every signed-in page); the server enforces the idle and absolute expiry itself.
+        HTTPCookies.Value(string: id.string, expires: nil, maxAge: 12 * 3600, domain: nil, path: "/",
                           isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 
@@ -87,10 +89,11 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.middleware.use(BodyLimitMiddleware())
     if app.environment == .testing {
         app.logger.logLevel = .warning
-    } else {
+    } else if !app.environment.isRelease {
+        // Development only: a line per request costs a write on every request.
         app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     }
-    app.middleware.use(FileMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
+    app.middleware.use(StaticFilesMiddleware(publicDirectory: resources.appendingPathComponent("Public").path + "/"))
     app.middleware.use(SessionCookieMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(ThiDuaErrorMiddleware())

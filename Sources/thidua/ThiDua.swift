@@ -16,9 +16,16 @@ struct ThiDua: AsyncParsableCommand {
 
 /// Builds an application on the configured database (DATABASE_URL or THIDUA_DB). `readOnly`: no migration, no
 /// account, no change to the database's settings; an SQLite file that does not exist is an error, not created.
-func makeApp(migrate: Bool = true, readOnly: Bool = false) async throws -> Application {
-    var env = try Environment.detect(arguments: ["thidua"])
-    env.arguments = ["thidua"]
+/// The environment is production (templates cached, no line logged per request, errors without internals) unless
+/// `environment` or `THIDUA_ENV` says "development" (templates re-read on every request, every request logged).
+func makeApp(migrate: Bool = true, readOnly: Bool = false, environment: String? = nil) async throws -> Application {
+    let name = environment ?? ProcessInfo.processInfo.environment["THIDUA_ENV"].flatMap { $0.isEmpty ? nil : $0 } ?? "production"
+    guard ["production", "development"].contains(name) else {
+        failAndExit("môi trường “\(name)” không có: dùng production hoặc development (--env, THIDUA_ENV).")
+    }
+    var env = Environment(name: name, arguments: ["thidua"])
+    // Log level: notice in production, info in development; LOG_LEVEL overrides.
+    try LoggingSystem.bootstrap(from: &env)
     let config = AppConfig.fromEnvironment()
     if readOnly, case .sqliteFile(let path) = config.database, !FileManager.default.fileExists(atPath: path) {
         failAndExit("không có cơ sở dữ liệu SQLite tại \(path) (đặt THIDUA_DB hoặc DATABASE_URL).")
@@ -38,9 +45,11 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Địa chỉ lắng nghe.") var host = "127.0.0.1"
     @ArgumentParser.Option(help: "Cổng lắng nghe.") var port = 8080
     @ArgumentParser.Flag(help: "Nạp dữ liệu minh họa (khối Nội chính - LLVT Nghệ An 2018).") var demo = false
+    @ArgumentParser.Option(name: .customLong("env"), help: "production (mặc định) hoặc development (đọc lại giao diện mỗi lần, ghi nhật ký mọi yêu cầu); cũng đặt được bằng THIDUA_ENV.")
+    var environment: String?
 
     func run() async throws {
-        let app = try await makeApp()
+        let app = try await makeApp(environment: environment)
         do {
             if demo { try await Operations.loadDemo(app) }
             app.environment.arguments = ["thidua", "serve", "--hostname", host, "--port", String(port)]

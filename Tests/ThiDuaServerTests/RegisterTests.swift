@@ -235,4 +235,43 @@ import VaporTesting
         }
         try await app.asyncShutdown()
     }
+
+    @Test("The batch loader gives every subject the same case and verdicts as loading it alone (demo, both databases)")
+    func batchEqualsSingle() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            let units = try await Unit.query(on: app.db).all()
+            let byID = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0) })
+            var subjects = units.map { RegisterService.CaseSubject(subject: .unit($0.id!), unit: $0, type: .collective, name: $0.officialName, gender: nil) }
+            for p in try await Person.query(on: app.db).all() {
+                subjects.append(.init(subject: .person(p.id!), unit: byID[p.unitID]!, type: .individual, name: p.fullName, gender: p.gender.flatMap(Gender.init(rawValue:))))
+            }
+            #expect(subjects.count > 30)
+            let asOf = Day(2019, 1, 31)
+            let batch = try await RegisterService.loadCases(subjects, evaluationYear: 2018, asOf: asOf, on: app.db)
+            #expect(batch.count == subjects.count)
+            var withFacts = 0
+            for (i, s) in subjects.enumerated() {
+                let single = try await RegisterService.loadCase(s.subject, unit: s.unit, type: s.type, name: s.name, gender: s.gender,
+                                                                 evaluationYear: 2018, asOf: asOf, on: app.db)
+                let sameName = batch[i].name == single.name
+                let sameRatings = batch[i].ratings == single.ratings
+                let x = batch[i]
+                let counts: [Int] = [x.awards.count, x.initiatives.count, x.memberStats.count, x.disciplines.count, x.freezes.count]
+                let expected: [Int] = [single.awards.count, single.initiatives.count, single.memberStats.count, single.disciplines.count, single.freezes.count]
+                let sameCounts = counts == expected
+                #expect(sameName && sameRatings && sameCounts, "\(s.name)")
+                let a = try app.evaluator.verdicts(batch[i]).map { "\($0.0)=\($0.1.rawValue)" }
+                let b = try app.evaluator.verdicts(single).map { "\($0.0)=\($0.1.rawValue)" }
+                #expect(a == b, "\(s.name)")
+                if !single.awards.isEmpty || !single.ratings.isEmpty { withFacts += 1 }
+            }
+            #expect(withFacts > 20, "the demo's subjects carry history, so the comparison means something")
+            // The same subjects in another order: each still gets its own facts.
+            let small = try await RegisterService.loadCases(Array(subjects.reversed()), evaluationYear: 2018, asOf: asOf, on: app.db)
+            let reversedBack = Array(small.reversed())
+            var agree = true
+            for (x, y) in zip(reversedBack, batch) where x.name != y.name || x.ratings != y.ratings || x.awards.count != y.awards.count { agree = false }
+            #expect(agree)
+        }
+    }
 }

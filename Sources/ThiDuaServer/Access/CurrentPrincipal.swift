@@ -65,7 +65,9 @@ struct PrincipalMiddleware: AsyncMiddleware {
                     req.storage[TokenFailureKey.self] = "Mã truy cập không hợp lệ."
                 }
             }
-        } else if let raw = req.session.data["uid"], let uid = UUID(uuidString: raw) {
+        } else if req.cookies[SessionCookie.name] != nil, let raw = req.session.data["uid"], let uid = UUID(uuidString: raw) {
+            // Only a request that carries the session cookie opens its session: touching it otherwise makes a new
+            // (empty) session and its cookie work on every cookie-less request.
             if let (p, u) = try await PrincipalLoader.load(userID: uid, on: req.db) {
                 req.storage[PrincipalKey.self] = p
                 req.storage[CurrentUserKey.self] = u

@@ -335,14 +335,22 @@ struct RegisterController {
                              closest: closest?.award, closestMissing: closest?.unmet ?? [],
                              unconfirmed: r.results.contains { $0.verdict == .eligible && $0.usesUnconfirmedRule })
         }
+        // Every subject's facts in a few queries (not several per subject): units, then each unit's people by name.
+        let unitIDs = units.map { $0.id! }
+        let people = Dictionary(grouping: try await Person.query(on: req.db).filter(\.$unitID ~~ unitIDs).sort(\.$fullName).all(), by: \.unitID)
+        var subjects: [RegisterService.CaseSubject] = []
+        var links: [(href: String, unit: String)] = []
         for unit in units {
-            let c = try await RegisterService.loadCase(.unit(unit.id!), unit: unit, type: .collective, name: unit.officialName, gender: nil, evaluationYear: year, asOf: asOf, on: req.db)
-            rows.append(row(try evaluator.evaluate(c), name: unit.officialName, kind: .collective, href: RegisterPath.subject(.unit(try unit.requireID())).url([("year", String(year))]), unit: unit.shortName))
-            for p in try await Person.query(on: req.db).filter(\.$unitID == unit.id!).sort(\.$fullName).all() {
-                let pc = try await RegisterService.loadCase(.person(p.id!), unit: unit, type: .individual, name: p.fullName, gender: p.gender.flatMap(Gender.init(rawValue:)),
-                                                            evaluationYear: year, asOf: asOf, on: req.db)
-                rows.append(row(try evaluator.evaluate(pc), name: p.fullName, kind: .individual, href: RegisterPath.subject(.person(try p.requireID())).url([("year", String(year))]), unit: unit.shortName))
+            subjects.append(.init(subject: .unit(unit.id!), unit: unit, type: .collective, name: unit.officialName, gender: nil))
+            links.append((RegisterPath.subject(.unit(try unit.requireID())).url([("year", String(year))]), unit.shortName))
+            for p in people[unit.id!] ?? [] {
+                subjects.append(.init(subject: .person(p.id!), unit: unit, type: .individual, name: p.fullName, gender: p.gender.flatMap(Gender.init(rawValue:))))
+                links.append((RegisterPath.subject(.person(try p.requireID())).url([("year", String(year))]), unit.shortName))
             }
+        }
+        let cases = try await RegisterService.loadCases(subjects, evaluationYear: year, asOf: asOf, on: req.db)
+        for (i, c) in cases.enumerated() {
+            rows.append(row(try evaluator.evaluate(c), name: subjects[i].name, kind: subjects[i].type, href: links[i].href, unit: links[i].unit))
         }
         return ReportData(rows: rows, year: year, asOf: asOf, scope: scope)
     }

@@ -71,35 +71,65 @@ enum RegisterService {
     /// `unit` is the collective itself, or the person's unit (its kind chooses the civil or armed-forces titles).
     static func loadCase(_ subject: RegisterSubject, unit: Unit, type: SubjectType, name: String, gender: Gender?, evaluationYear: Int, asOf: Day,
                          on db: any Database) async throws -> EligibilityCase {
-        let key = subject.key
-        let ratings = try await RatingRecord.query(on: db).filter(\.$subjectKey == key).all()
-        let awards = try await AwardRecordModel.query(on: db).filter(\.$subjectKey == key).all()
-        let initiatives = try await InitiativeRecord.query(on: db).filter(\.$subjectKey == key).all()
-        let restrictions = try await RestrictionRecord.query(on: db).filter(\.$subjectKey == key).all()
-        var c = EligibilityCase(evaluationYear: evaluationYear, asOf: asOf, subjectType: type, name: name, gender: gender)
-        c.armedForces = unit.unitKind == .armedForces
-        for r in ratings { if let v = TaskRating(rawValue: r.rating) { c.ratings[r.year] = v } }
-        c.awards = awards.map {
-            AwardFact(kind: $0.kind, year: $0.year, type: AwardType(rawValue: $0.awardType) ?? .merit, decision: $0.decision,
-                      date: $0.decidedOn.flatMap(Day.init(iso:)), issuer: $0.issuer, revoked: $0.revoked)
-        }
-        c.initiatives = initiatives.map {
-            InitiativeFact(id: $0.id!.uuidString, year: $0.year, scope: InitiativeScope(rawValue: $0.scope) ?? .grassroots, usedBy: $0.usedBy, title: $0.title)
-        }
-        for r in restrictions {
-            guard let from = Day(iso: r.startsOn) else { continue }
-            let to = r.endsOn.flatMap(Day.init(iso:))
-            if r.kind == "discipline" { c.disciplines.append(DisciplineFact(from: from, to: to, form: r.detail)) }
-            else { c.freezes.append(FreezeFact(from: from, to: to, reason: r.detail)) }
-        }
-        if case .unit(let unitID) = subject {
-            let years = try await UnitYearRecord.query(on: db).filter(\.$unitID == unitID).all()
-            for y in years {
-                c.memberStats[y.year] = MemberStats(year: y.year, members: y.members, completed: y.completed, LDTT: y.ldtt, CSTDCS: y.cstdcs, disciplined: y.disciplined)
+        try await loadCases([CaseSubject(subject: subject, unit: unit, type: type, name: name, gender: gender)],
+                            evaluationYear: evaluationYear, asOf: asOf, on: db)[0]
+    }
+
+    /// One subject to judge: who, in which unit, under which name.
+    struct CaseSubject: Sendable {
+        var subject: RegisterSubject
+        var unit: Unit
+        var type: SubjectType
+        var name: String
+        var gender: Gender?
+    }
+
+    /// How many subjects one batch of queries covers (an IN list well under both databases' limits on bound values).
+    static let batchSize = 500
+
+    /// The cases of many subjects, in their order, loaded in a few queries per batch of `batchSize` subjects (one per
+    /// kind of fact) rather than several per subject: the report and bulk judging of a whole province stay bounded.
+    static func loadCases(_ subjects: [CaseSubject], evaluationYear: Int, asOf: Day, on db: any Database) async throws -> [EligibilityCase] {
+        var out: [EligibilityCase] = []
+        out.reserveCapacity(subjects.count)
+        for start in stride(from: 0, to: subjects.count, by: batchSize) {
+            let batch = Array(subjects[start..<min(start + batchSize, subjects.count)])
+            let keys = batch.map(\.subject.key)
+            let ratings = Dictionary(grouping: try await RatingRecord.query(on: db).filter(\.$subjectKey ~~ keys).all(), by: \.subjectKey)
+            let awards = Dictionary(grouping: try await AwardRecordModel.query(on: db).filter(\.$subjectKey ~~ keys).all(), by: \.subjectKey)
+            let initiatives = Dictionary(grouping: try await InitiativeRecord.query(on: db).filter(\.$subjectKey ~~ keys).all(), by: \.subjectKey)
+            let restrictions = Dictionary(grouping: try await RestrictionRecord.query(on: db).filter(\.$subjectKey ~~ keys).all(), by: \.subjectKey)
+            let unitIDs = batch.compactMap { s -> UUID? in if case .unit(let id) = s.subject { return id } else { return nil } }
+            let unitYears = unitIDs.isEmpty ? [:] : Dictionary(grouping: try await UnitYearRecord.query(on: db).filter(\.$unitID ~~ unitIDs).all(), by: \.unitID)
+            for s in batch {
+                let key = s.subject.key
+                var c = EligibilityCase(evaluationYear: evaluationYear, asOf: asOf, subjectType: s.type, name: s.name, gender: s.gender)
+                c.armedForces = s.unit.unitKind == .armedForces
+                for r in ratings[key] ?? [] { if let v = TaskRating(rawValue: r.rating) { c.ratings[r.year] = v } }
+                c.awards = (awards[key] ?? []).map {
+                    AwardFact(kind: $0.kind, year: $0.year, type: AwardType(rawValue: $0.awardType) ?? .merit, decision: $0.decision,
+                              date: $0.decidedOn.flatMap(Day.init(iso:)), issuer: $0.issuer, revoked: $0.revoked)
+                }
+                c.initiatives = (initiatives[key] ?? []).map {
+                    InitiativeFact(id: $0.id!.uuidString, year: $0.year, scope: InitiativeScope(rawValue: $0.scope) ?? .grassroots, usedBy: $0.usedBy, title: $0.title)
+                }
+                for r in restrictions[key] ?? [] {
+                    guard let from = Day(iso: r.startsOn) else { continue }
+                    let to = r.endsOn.flatMap(Day.init(iso:))
+                    if r.kind == "discipline" { c.disciplines.append(DisciplineFact(from: from, to: to, form: r.detail)) }
+                    else { c.freezes.append(FreezeFact(from: from, to: to, reason: r.detail)) }
+                }
+                if case .unit(let unitID) = s.subject {
+                    let years = unitYears[unitID] ?? []
+                    for y in years {
+                        c.memberStats[y.year] = MemberStats(year: y.year, members: y.members, completed: y.completed, LDTT: y.ldtt, CSTDCS: y.cstdcs, disciplined: y.disciplined)
+                    }
+                    c.ledBloc = Set(years.filter(\.ledBloc).map(\.year))
+                }
+                out.append(c)
             }
-            c.ledBloc = Set(years.filter(\.ledBloc).map(\.year))
         }
-        return c
+        return out
     }
 
     /// The default date of consideration for an evaluation year: 31/01 of the next year, or today if that is later than today.

@@ -49,7 +49,8 @@ enum Pages {
     }
 
     static func layout(_ req: Request, title: String) -> Layout {
-        let flash = req.session.data["flash"]
+        // Without a session (no cookie) there is no flash message, and reading one would start a session.
+        let flash = req.hasSession ? req.session.data["flash"] : nil
         if flash != nil { req.session.data["flash"] = nil }
         return Layout(title: title, userName: req.currentUser?.fullName, username: req.currentUser?.username,
                       roles: (req.principal?.roles.sorted() ?? []).map(\.label),
