@@ -87,7 +87,7 @@ import VaporTesting
 
             // The frozen roster is covered by the seal: changing it in the database is caught like changed content.
             let v = try #require(try await CovenantVersion.find(c.id, on: app.db))
-            var roster = try #require(try v.frozenRoster())
+            var roster = try #require(v.frozenRoster())
             roster.members[0].officialName += " (sửa lén)"
             v.sealedRoster = try CovenantVersion.json(roster)
             try await v.save(on: app.db)
@@ -97,6 +97,12 @@ import VaporTesting
             v.rosterInSeal = false
             try await v.save(on: app.db)
             #expect(try await api(app, .GET, "/api/v1/covenants/\(c.id)", token: lead).decoded(CovenantController.CovenantDTO.self).sealIntact == false)
+            // A roster changed into something unreadable: still a page, with the broken seal shown, not a 500.
+            v.rosterInSeal = true; v.sealedRoster = "{\"members\": ["
+            try await v.save(on: app.db)
+            let unreadable = try await api(app, .GET, "/api/v1/covenants/\(c.id)", token: lead)
+            #expect(unreadable.status == .ok)
+            #expect(try unreadable.decoded(CovenantController.CovenantDTO.self).sealIntact == false)
         }
     }
 
@@ -112,7 +118,7 @@ import VaporTesting
             for s in try await CovenantSignature.query(on: app.db).all() { s.unitName = nil; try await s.save(on: app.db) }
             try await AddCovenantFrozenRoster.backfill(on: app.db)
             let after = try #require(try await CovenantVersion.find(v.id, on: app.db))
-            let backfilled = try after.frozenRoster()
+            let backfilled = after.frozenRoster()
             #expect(after.rosterInSeal == false && backfilled?.members.count == 9)
             #expect(try await CovenantSignature.query(on: app.db).all().allSatisfy { $0.unitName != nil })
             let dto = try await api(app, .GET, "/api/v1/covenants/\(try v.requireID())", token: try await token(app, "khach")).decoded(CovenantController.CovenantDTO.self)

@@ -49,9 +49,10 @@ final class CovenantVersion: Model, @unchecked Sendable {
         content = try Self.json(c)
     }
 
-    /// The frozen roster, if the version has been sealed.
-    func frozenRoster() throws -> CovenantRoster? {
-        try sealedRoster.map { try JSONDecoder().decode(CovenantRoster.self, from: Data($0.utf8)) }
+    /// The frozen roster, if the version has been sealed and it reads (one changed into something unreadable is nil:
+    /// the seal recomputed without it no longer matches, which is shown loudly).
+    func frozenRoster() -> CovenantRoster? {
+        sealedRoster.flatMap { try? JSONDecoder().decode(CovenantRoster.self, from: Data($0.utf8)) }
     }
 
     static func json(_ value: some Encodable) throws -> String {
@@ -62,7 +63,7 @@ final class CovenantVersion: Model, @unchecked Sendable {
 
     /// The seal recomputed from what is stored: the content and, when the seal covers it, the frozen roster.
     func recomputedSeal(blocID: UUID, year: Int) throws -> String {
-        CovenantSeal.digest(blocID: blocID, year: year, version: number, content: try decoded(), roster: rosterInSeal == true ? try frozenRoster() : nil)
+        CovenantSeal.digest(blocID: blocID, year: year, version: number, content: try decoded(), roster: rosterInSeal == true ? frozenRoster() : nil)
     }
 }
 

@@ -31,7 +31,7 @@ enum CovenantService {
             throw DomainError.notFound("Không tìm thấy giao ước.")
         }
         let today = try await liveRoster(bloc: bloc, year: c.year, on: db)
-        return Context(covenant: c, version: v, bloc: bloc, roster: try v.frozenRoster() ?? today, today: today)
+        return Context(covenant: c, version: v, bloc: bloc, roster: v.frozenRoster() ?? today, today: today)
     }
 
     /// The bloc's membership for a year as a roster: what a draft shows and what sealing freezes.
