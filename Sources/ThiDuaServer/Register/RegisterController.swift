@@ -165,7 +165,8 @@ struct RegisterController {
     // MARK: A subject's page
 
     /// Evaluates the subject for `?year=` (default: the current emulation year) as of `?asOf=` (default: 31/01 of the next year).
-    func evaluate(_ req: Request, _ kind: SubjectType) async throws -> (EligibilityReport, RegisterSubject) {
+    /// The subject's report, and the facts it was judged on (the page shows them as the history without a second load).
+    func evaluate(_ req: Request, _ kind: SubjectType) async throws -> (EligibilityReport, RegisterSubject, RegisterService.SubjectFacts) {
         let (subject, unitID, name) = try await RegisterService.subject(req, kind: kind)
         try await RegisterService.requireView(unitID, req: req)
         guard let unit = try await Unit.find(unitID, on: req.db) else { throw DomainError.notFound("Không tìm thấy đơn vị.") }
@@ -179,8 +180,9 @@ struct RegisterController {
         if year > asOf.year { throw DomainError.invalid("Năm xét \(year) ở sau ngày xét \(asOf.vietnamese).", field: "year") }
         var gender: Gender?
         if case .person(let id) = subject { gender = try await Person.find(id, on: req.db)?.gender.flatMap(Gender.init(rawValue:)) }
-        let c = try await RegisterService.loadCase(subject, unit: unit, type: kind, name: name, gender: gender, evaluationYear: year, asOf: asOf, on: req.db)
-        return (try req.application.evaluator.evaluate(c), subject)
+        let facts = try await RegisterService.loadFacts([subject], on: req.db)[subject.key] ?? .init()
+        let c = RegisterService.makeCase(.init(subject: subject, unit: unit, type: kind, name: name, gender: gender), facts: facts, evaluationYear: year, asOf: asOf)
+        return (try req.application.evaluator.evaluate(c), subject, facts)
     }
 
     /// Form actions of a subject's page, built by `RegisterPath`.
@@ -215,9 +217,9 @@ struct RegisterController {
     }
 
     @Sendable func subjectPage(_ req: Request, _ kind: SubjectType) async throws -> Response {
-        let (report, subject) = try await evaluate(req, kind)
+        let (report, subject, facts) = try await evaluate(req, kind)
         let catalogue = req.application.catalogue
-        let history = try await RegisterViews.history(subject, catalogue: catalogue, on: req.db)
+        let history = RegisterViews.history(facts, catalogue: catalogue)
         var person: PersonDTO?
         let unitID: UUID
         if case .person(let id) = subject, let p = try await Person.find(id, on: req.db) {

@@ -87,6 +87,32 @@ enum RegisterService {
     /// How many subjects one batch of queries covers (an IN list well under both databases' limits on bound values).
     static let batchSize = 500
 
+    /// The stored facts of one subject, as loaded for its case and its history.
+    struct SubjectFacts: Sendable {
+        var ratings: [RatingRecord] = []
+        var awards: [AwardRecordModel] = []
+        var initiatives: [InitiativeRecord] = []
+        var restrictions: [RestrictionRecord] = []
+        var unitYears: [UnitYearRecord] = []
+    }
+
+    /// The facts of up to `batchSize` subjects in one query per kind of fact, by subject key.
+    static func loadFacts(_ subjects: [RegisterSubject], on db: any Database) async throws -> [String: SubjectFacts] {
+        let keys = subjects.map(\.key)
+        var out: [String: SubjectFacts] = [:]
+        for r in try await RatingRecord.query(on: db).filter(\.$subjectKey ~~ keys).all() { out[r.subjectKey, default: .init()].ratings.append(r) }
+        for r in try await AwardRecordModel.query(on: db).filter(\.$subjectKey ~~ keys).all() { out[r.subjectKey, default: .init()].awards.append(r) }
+        for r in try await InitiativeRecord.query(on: db).filter(\.$subjectKey ~~ keys).all() { out[r.subjectKey, default: .init()].initiatives.append(r) }
+        for r in try await RestrictionRecord.query(on: db).filter(\.$subjectKey ~~ keys).all() { out[r.subjectKey, default: .init()].restrictions.append(r) }
+        let unitIDs = subjects.compactMap { s -> UUID? in if case .unit(let id) = s { return id } else { return nil } }
+        if !unitIDs.isEmpty {
+            for r in try await UnitYearRecord.query(on: db).filter(\.$unitID ~~ unitIDs).all() {
+                out[RegisterSubject.unit(r.unitID).key, default: .init()].unitYears.append(r)
+            }
+        }
+        return out
+    }
+
     /// The cases of many subjects, in their order, loaded in a few queries per batch of `batchSize` subjects (one per
     /// kind of fact) rather than several per subject: the report and bulk judging of a whole province stay bounded.
     static func loadCases(_ subjects: [CaseSubject], evaluationYear: Int, asOf: Day, on db: any Database) async throws -> [EligibilityCase] {
@@ -94,42 +120,37 @@ enum RegisterService {
         out.reserveCapacity(subjects.count)
         for start in stride(from: 0, to: subjects.count, by: batchSize) {
             let batch = Array(subjects[start..<min(start + batchSize, subjects.count)])
-            let keys = batch.map(\.subject.key)
-            let ratings = Dictionary(grouping: try await RatingRecord.query(on: db).filter(\.$subjectKey ~~ keys).all(), by: \.subjectKey)
-            let awards = Dictionary(grouping: try await AwardRecordModel.query(on: db).filter(\.$subjectKey ~~ keys).all(), by: \.subjectKey)
-            let initiatives = Dictionary(grouping: try await InitiativeRecord.query(on: db).filter(\.$subjectKey ~~ keys).all(), by: \.subjectKey)
-            let restrictions = Dictionary(grouping: try await RestrictionRecord.query(on: db).filter(\.$subjectKey ~~ keys).all(), by: \.subjectKey)
-            let unitIDs = batch.compactMap { s -> UUID? in if case .unit(let id) = s.subject { return id } else { return nil } }
-            let unitYears = unitIDs.isEmpty ? [:] : Dictionary(grouping: try await UnitYearRecord.query(on: db).filter(\.$unitID ~~ unitIDs).all(), by: \.unitID)
-            for s in batch {
-                let key = s.subject.key
-                var c = EligibilityCase(evaluationYear: evaluationYear, asOf: asOf, subjectType: s.type, name: s.name, gender: s.gender)
-                c.armedForces = s.unit.unitKind == .armedForces
-                for r in ratings[key] ?? [] { if let v = TaskRating(rawValue: r.rating) { c.ratings[r.year] = v } }
-                c.awards = (awards[key] ?? []).map {
-                    AwardFact(kind: $0.kind, year: $0.year, type: AwardType(rawValue: $0.awardType) ?? .merit, decision: $0.decision,
-                              date: $0.decidedOn.flatMap(Day.init(iso:)), issuer: $0.issuer, revoked: $0.revoked)
-                }
-                c.initiatives = (initiatives[key] ?? []).map {
-                    InitiativeFact(id: $0.id!.uuidString, year: $0.year, scope: InitiativeScope(rawValue: $0.scope) ?? .grassroots, usedBy: $0.usedBy, title: $0.title)
-                }
-                for r in restrictions[key] ?? [] {
-                    guard let from = Day(iso: r.startsOn) else { continue }
-                    let to = r.endsOn.flatMap(Day.init(iso:))
-                    if r.kind == "discipline" { c.disciplines.append(DisciplineFact(from: from, to: to, form: r.detail)) }
-                    else { c.freezes.append(FreezeFact(from: from, to: to, reason: r.detail)) }
-                }
-                if case .unit(let unitID) = s.subject {
-                    let years = unitYears[unitID] ?? []
-                    for y in years {
-                        c.memberStats[y.year] = MemberStats(year: y.year, members: y.members, completed: y.completed, LDTT: y.ldtt, CSTDCS: y.cstdcs, disciplined: y.disciplined)
-                    }
-                    c.ledBloc = Set(years.filter(\.ledBloc).map(\.year))
-                }
-                out.append(c)
-            }
+            let facts = try await loadFacts(batch.map(\.subject), on: db)
+            for s in batch { out.append(makeCase(s, facts: facts[s.subject.key] ?? .init(), evaluationYear: evaluationYear, asOf: asOf)) }
         }
         return out
+    }
+
+    /// A subject's case from its loaded facts.
+    static func makeCase(_ s: CaseSubject, facts: SubjectFacts, evaluationYear: Int, asOf: Day) -> EligibilityCase {
+        var c = EligibilityCase(evaluationYear: evaluationYear, asOf: asOf, subjectType: s.type, name: s.name, gender: s.gender)
+        c.armedForces = s.unit.unitKind == .armedForces
+        for r in facts.ratings { if let v = TaskRating(rawValue: r.rating) { c.ratings[r.year] = v } }
+        c.awards = facts.awards.map {
+            AwardFact(kind: $0.kind, year: $0.year, type: AwardType(rawValue: $0.awardType) ?? .merit, decision: $0.decision,
+                      date: $0.decidedOn.flatMap(Day.init(iso:)), issuer: $0.issuer, revoked: $0.revoked)
+        }
+        c.initiatives = facts.initiatives.map {
+            InitiativeFact(id: $0.id!.uuidString, year: $0.year, scope: InitiativeScope(rawValue: $0.scope) ?? .grassroots, usedBy: $0.usedBy, title: $0.title)
+        }
+        for r in facts.restrictions {
+            guard let from = Day(iso: r.startsOn) else { continue }
+            let to = r.endsOn.flatMap(Day.init(iso:))
+            if r.kind == "discipline" { c.disciplines.append(DisciplineFact(from: from, to: to, form: r.detail)) }
+            else { c.freezes.append(FreezeFact(from: from, to: to, reason: r.detail)) }
+        }
+        if case .unit = s.subject {
+            for y in facts.unitYears {
+                c.memberStats[y.year] = MemberStats(year: y.year, members: y.members, completed: y.completed, LDTT: y.ldtt, CSTDCS: y.cstdcs, disciplined: y.disciplined)
+            }
+            c.ledBloc = Set(facts.unitYears.filter(\.ledBloc).map(\.year))
+        }
+        return c
     }
 
     /// The default date of consideration for an evaluation year: 31/01 of the next year, or today if that is later than today.

@@ -94,13 +94,21 @@ struct TimelineItem: Encodable, Sendable {
 
 enum RegisterViews {
     static func history(_ subject: RegisterSubject, catalogue: Catalogue, on db: any Database) async throws -> HistoryDTO {
-        let key = subject.key
-        let ratings = try await RatingRecord.query(on: db).filter(\.$subjectKey == key).sort(\.$year, .descending).all()
-        let awards = try await AwardRecordModel.query(on: db).filter(\.$subjectKey == key).sort(\.$year, .descending).all()
-        let initiatives = try await InitiativeRecord.query(on: db).filter(\.$subjectKey == key).sort(\.$year, .descending).all()
-        let restrictions = try await RestrictionRecord.query(on: db).filter(\.$subjectKey == key).sort(\.$startsOn, .descending).all()
-        var years: [UnitYearRecord] = []
-        if let u = subject.unitID { years = try await UnitYearRecord.query(on: db).filter(\.$unitID == u).sort(\.$year, .descending).all() }
+        history(try await RegisterService.loadFacts([subject], on: db)[subject.key] ?? .init(), catalogue: catalogue)
+    }
+
+    /// The history from facts already loaded (the subject's page loads them once for its case and its history).
+    static func history(_ facts: RegisterService.SubjectFacts, catalogue: Catalogue) -> HistoryDTO {
+        // Newest first; within a year, as stored.
+        func newestFirst<T>(_ list: [T], _ key: (T) -> String) -> [T] {
+            list.enumerated().sorted { a, b in key(a.element) != key(b.element) ? key(a.element) > key(b.element) : a.offset < b.offset }.map(\.element)
+        }
+        func yearKey(_ y: Int) -> String { String(format: "%06d", y) }
+        let ratings = newestFirst(facts.ratings) { yearKey($0.year) }
+        let awards = newestFirst(facts.awards) { yearKey($0.year) }
+        let initiatives = newestFirst(facts.initiatives) { yearKey($0.year) }
+        let restrictions = newestFirst(facts.restrictions) { $0.startsOn }
+        let years = newestFirst(facts.unitYears) { yearKey($0.year) }
         func vn(_ iso: String?) -> String? { iso.flatMap(Day.init(iso:))?.vietnamese }
         return HistoryDTO(
             ratings: ratings.map { RatingDTO(id: $0.id!, year: $0.year, rating: $0.rating, label: TaskRating(rawValue: $0.rating)?.label ?? $0.rating) },
