@@ -66,3 +66,17 @@ extension Operations {
         return summary
     }
 }
+
+extension Operations {
+    /// Stops an application after its server has stopped listening: the requests still being answered finish first
+    /// (up to `grace` seconds), then the databases close. A request still running after that would trap on a closed
+    /// database, so the process then ends without closing them (the databases' own recovery covers it).
+    public static func stop(_ app: Application, grace: TimeInterval = 30) async {
+        if await app.inFlight.drain(timeout: grace) {
+            try? await app.asyncShutdown()
+        } else {
+            app.logger.warning("\(app.inFlight.current) yêu cầu vẫn đang chạy sau \(Int(grace)) giây: dừng mà không đóng cơ sở dữ liệu.")
+            exit(0)
+        }
+    }
+}

@@ -84,6 +84,8 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     ContentConfiguration.global.use(encoder: encoder, for: .json)
     ContentConfiguration.global.use(decoder: decoder, for: .json)
     app.middleware = Middlewares()
+    // Outermost of all: a stopping server waits for the requests it is still answering (`Operations.stop`).
+    app.middleware.use(InFlightMiddleware(requests: app.inFlight))
     // Outermost: every answer, static files and error pages included, carries the security headers.
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(BodyLimitMiddleware())

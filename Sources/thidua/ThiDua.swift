@@ -55,10 +55,11 @@ struct ServeCommand: AsyncParsableCommand {
             app.environment.arguments = ["thidua", "serve", "--hostname", host, "--port", String(port)]
             try await app.execute()
         } catch {
-            try? await app.asyncShutdown()
+            await Operations.stop(app)
             throw error
         }
-        try await app.asyncShutdown()
+        // Stopped (SIGTERM, SIGINT): the requests still being answered finish before the databases close.
+        await Operations.stop(app)
     }
 }
 
