@@ -75,7 +75,7 @@ extension Operations {
         if await app.inFlight.drain(timeout: grace) {
             try? await app.asyncShutdown()
         } else {
-            app.logger.warning("\(app.inFlight.current) yêu cầu vẫn đang chạy sau \(Int(grace)) giây: dừng mà không đóng cơ sở dữ liệu.")
+            app.logger.warning("\(app.inFlight.current) yêu cầu vẫn đang chạy sau \(String(format: "%.0f", grace)) giây: dừng mà không đóng cơ sở dữ liệu.")
             exit(0)
         }
     }

@@ -115,15 +115,7 @@ enum DemoLoader {
                 let grant = a.grant(ids, blocID)
                 if let user = try await User.query(on: db).filter(\.$username == a.username).first() {
                     // Keep the account; only make sure the printed password works.
-                    let works = try checked[user.passwordHash] ?? Bcrypt.verify(password, created: user.passwordHash)
-                    checked[user.passwordHash] = works
-                    if !works || user.mustChangePassword {
-                        user.passwordHash = hash
-                        user.failedLogins = 0
-                        user.lockedUntil = nil
-                        user.mustChangePassword = false
-                        try await user.save(on: db)
-                    }
+                    try await makePasswordWork(user, password: password, hash: hash, checked: &checked, on: db)
                 } else {
                     let user = User(username: a.username, fullName: a.fullName, email: nil, passwordHash: hash, isDemo: true)
                     try await user.create(on: db)
@@ -132,7 +124,7 @@ enum DemoLoader {
                     try await audit.created("user", user.id, user.snapshot)
                     try await audit.created("role_grant", g.id, GrantSnapshot(username: a.username, grant: grant))
                 }
-                names.append("\(a.username.padding(toLength: 22, withPad: " ", startingAt: 0)) \(grant.role.label)")
+                names.append(nameLine(a.username, grant.role))
             }
             try await DemoCovenant.load(on: db, units: ids, blocID: blocID, audit: audit)
             struct Loaded: Codable { var bloc: String; var year: Int }
@@ -159,18 +151,29 @@ enum DemoLoader {
         var checked: [String: Bool] = [:]
         for a in accounts() {
             guard let user = try await User.query(on: db).filter(\.$username == a.username).first(), user.isDemo else { continue }
-            let works = try checked[user.passwordHash] ?? Bcrypt.verify(password, created: user.passwordHash)
-            checked[user.passwordHash] = works
-            if !works || user.mustChangePassword {
-                user.passwordHash = hash
-                user.failedLogins = 0
-                user.lockedUntil = nil
-                user.mustChangePassword = false
-                try await user.save(on: db)
-            }
+            try await makePasswordWork(user, password: password, hash: hash, checked: &checked, on: db)
             // The role's label only (the grant's unit and bloc do not matter here).
-            names.append("\(a.username.padding(toLength: 22, withPad: " ", startingAt: 0)) \(a.grant([:], UUID()).role.label)")
+            names.append(nameLine(a.username, a.grant([:], UUID()).role))
         }
         return names
+    }
+
+    /// Sets the printed password on a demo account whose password is another (or must be changed); `checked`
+    /// remembers bcrypt answers per stored hash, so that accounts sharing the demo password are verified once.
+    static func makePasswordWork(_ user: User, password: String, hash: String, checked: inout [String: Bool], on db: any Database) async throws {
+        let works = try checked[user.passwordHash] ?? Bcrypt.verify(password, created: user.passwordHash)
+        checked[user.passwordHash] = works
+        if !works || user.mustChangePassword {
+            user.passwordHash = hash
+            user.failedLogins = 0
+            user.lockedUntil = nil
+            user.mustChangePassword = false
+            try await user.save(on: db)
+        }
+    }
+
+    /// One line of the printed account list.
+    static func nameLine(_ username: String, _ role: RoleKind) -> String {
+        "\(username.padding(toLength: 22, withPad: " ", startingAt: 0)) \(role.label)"
     }
 }
