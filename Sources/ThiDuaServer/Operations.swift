@@ -10,6 +10,25 @@ public enum Operations {
         try await DemoLoader.load(app)
     }
 
+    /// Asks the database until it answers (for `wait` seconds at most, when given); throws what failed.
+    public static func awaitDatabase(_ app: Application, wait: TimeInterval?) async throws {
+        try await DatabaseProbe.ready(app, wait: wait)
+    }
+
+    /// For `serve --no-migrate`: a database whose structure is behind this build stops the start.
+    public static func requireCurrentSchema(_ app: Application) async throws {
+        let pending = try await ThiDuaMigrations.pending(app)
+        guard pending.isEmpty else {
+            let names = pending.prefix(5).map(ThiDuaMigrations.shortName).joined(separator: ", ") + (pending.count > 5 ? ", …" : "")
+            throw DatabaseTrouble(message: "cấu trúc cơ sở dữ liệu (\(DatabaseTrouble.target(app.thiduaConfig))) chưa cập nhật cho phiên bản này: còn \(pending.count) bước chưa chạy (\(names)). Chạy `thidua migrate` trước, hoặc bỏ --no-migrate.", transient: false)
+        }
+    }
+
+    /// What failed, for an operator: the database's trouble in words, without secrets.
+    public static func explain(_ error: any Error, config: AppConfig) -> String {
+        DatabaseTrouble.explain(error, config: config).message
+    }
+
     /// The routes with their methods and policies, one per line.
     public static func routeTable(_ app: Application) -> [String] {
         app.routes.all.map { route in

@@ -30,27 +30,20 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
     case .postgres(let url, let searchPath):
-        var pg = try SQLPostgresConfiguration(url: url)
+        var pg: SQLPostgresConfiguration
+        do { pg = try SQLPostgresConfiguration(url: url) } catch {
+            throw DatabaseTrouble(message: "DATABASE_URL không đọc được (cần postgres://người-dùng:mật-khẩu@máy:cổng/cơ-sở-dữ-liệu): \(Redaction.urls(in: url))", transient: false)
+        }
         pg.searchPath = searchPath
-        app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4), as: .psql)
+        // Each instance's connections carry a name of their own: /metrics counts them in pg_stat_activity.
+        let name = "thidua-\(getpid())-\(UInt16.random(in: .min ... .max))"
+        pg.coreConfiguration.options.additionalStartupParameters.append(("application_name", name))
+        app.postgresApplicationName = name
+        app.postgresConfiguration = pg
+        app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: ThiDuaDatabases.postgresConnectionsPerLoop), as: .psql)
     }
 
-    app.migrations.add(CreateUsers())
-    app.migrations.add(CreateOrganisation())
-    app.migrations.add(CreateAPITokens())
-    app.migrations.add(CreateRoleGrants())
-    app.migrations.add(CreateAudit())
-    app.migrations.add(SessionRecord.migration)
-    app.migrations.add(CreateRegister())
-    app.migrations.add(CreateCovenants())
-    app.migrations.add(CreateDeadlines())
-    app.migrations.add(CreateRegistrations())
-    app.migrations.add(CreateSessions())
-    app.migrations.add(CreateLoginThrottle())
-    app.migrations.add(AddCovenantAuditAnchor())
-    app.migrations.add(AddMustChangePassword())
-    app.migrations.add(AddCovenantFrozenRoster())
-    app.migrations.add(AddAuditKeyID())
+    ThiDuaMigrations.register(app)
 
     // Sessions live in the database so that several instances behind one load balancer share them.
     app.sessions.use { _ in ThiDuaSessions() }
@@ -86,6 +79,8 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.middleware = Middlewares()
     // Outermost of all: a stopping server waits for the requests it is still answering (`Operations.stop`).
     app.middleware.use(InFlightMiddleware(requests: app.inFlight))
+    // Every answer names its request (X-Request-Id), as the request's log lines do.
+    app.middleware.use(RequestIDMiddleware())
     // Outermost: every answer, static files and error pages included, carries the security headers.
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(BodyLimitMiddleware())
@@ -106,19 +101,32 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     try routes(app)
     app.openAPIJSON = try OpenAPIDocument.encoded(app)
 
+    ThiDuaMetrics.start()
+
     // Read-only commands (audit verify, checkpoint) change nothing, not even the file's journal mode.
     if config.database.kind == "sqlite", !readOnly { try await SQLiteTuning.apply(app) }
     if migrate {
+        try await DatabaseProbe.ready(app, wait: nil)
+        try await prepareDatabase(app)
+    }
+}
+
+/// The start's changes to the database, once however many instances start together (`StartLock`): the migrations,
+/// the first account, the audit key's mark; then `then` (the demo), inside the same lock.
+public func prepareDatabase(_ app: Application, then: (@Sendable (Application) async throws -> Void)? = nil) async throws {
+    try await StartLock.around(app) {
         try await app.autoMigrate()
         try await Bootstrap.ensureAdmin(app)
         try await AuditLog.ensureKeyed(app)
+        if let then { try await then(app) }
     }
 }
 
 /// Every route of ThiDua, each with its policy.
 func routes(_ app: Application) throws {
     let api = app.grouped("api", "v1")
-    DashboardController().register(pages: app, api: api, root: app)
+    HealthController().register(root: app)
+    DashboardController().register(pages: app, api: api)
     AuthController().register(pages: app, api: api)
     UserController().register(pages: app, api: api)
     OrganisationController().register(pages: app, api: api)

@@ -18,7 +18,13 @@ struct ThiDua: AsyncParsableCommand {
 /// account, no change to the database's settings; an SQLite file that does not exist is an error, not created.
 /// The environment is production (templates cached, no line logged per request, errors without internals) unless
 /// `environment` or `THIDUA_ENV` says "development" (templates re-read on every request, every request logged).
-func makeApp(migrate: Bool = true, readOnly: Bool = false, environment: String? = nil) async throws -> Application {
+///
+/// `migrate`: the database is brought up to date (with `demo`, the demo loaded), once however many instances start
+/// together. `requireCurrentSchema` (`serve --no-migrate`): nothing is changed, and a database whose structure is
+/// behind this build stops the start. `waitForDatabase`: a database that is not up yet is asked again, with a growing
+/// pause, for that many seconds. A failure prints what failed (never a password) and exits with status 2.
+func makeApp(migrate: Bool = true, readOnly: Bool = false, environment: String? = nil, demo: Bool = false,
+             requireCurrentSchema: Bool = false, waitForDatabase: TimeInterval? = nil) async throws -> Application {
     let name = environment ?? ProcessInfo.processInfo.environment["THIDUA_ENV"].flatMap { $0.isEmpty ? nil : $0 } ?? "production"
     guard ["production", "development"].contains(name) else {
         failAndExit("môi trường “\(name)” không có: dùng production hoặc development (--env, THIDUA_ENV).")
@@ -27,15 +33,25 @@ func makeApp(migrate: Bool = true, readOnly: Bool = false, environment: String? 
     // Log level: notice in production, info in development; LOG_LEVEL overrides.
     try LoggingSystem.bootstrap(from: &env)
     let config = AppConfig.fromEnvironment()
+    if !config.problems.isEmpty { failAndExit(config.problems.joined(separator: "\n")) }
     if readOnly, case .sqliteFile(let path) = config.database, !FileManager.default.fileExists(atPath: path) {
         failAndExit("không có cơ sở dữ liệu SQLite tại \(path) (đặt THIDUA_DB hoặc DATABASE_URL).")
     }
     let app = try await Application.make(env)
     do {
-        try await configure(app, config: config, migrate: migrate && !readOnly, readOnly: readOnly)
+        try await configure(app, config: config, migrate: false, readOnly: readOnly)
+        if migrate && !readOnly {
+            try await Operations.awaitDatabase(app, wait: waitForDatabase)
+            var loadDemo: (@Sendable (Application) async throws -> Void)?
+            if demo { loadDemo = { @Sendable loaded in try await Operations.loadDemo(loaded) } }
+            try await prepareDatabase(app, then: loadDemo)
+        } else if requireCurrentSchema {
+            try await Operations.awaitDatabase(app, wait: waitForDatabase)
+            try await Operations.requireCurrentSchema(app)
+        }
     } catch {
         try? await app.asyncShutdown()
-        throw error
+        failAndExit("không khởi động được: " + Operations.explain(error, config: config))
     }
     return app
 }
@@ -47,11 +63,23 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Flag(help: "Nạp dữ liệu minh họa (khối Nội chính - LLVT Nghệ An 2018).") var demo = false
     @ArgumentParser.Option(name: .customLong("env"), help: "production (mặc định) hoặc development (đọc lại giao diện mỗi lần, ghi nhật ký mọi yêu cầu); cũng đặt được bằng THIDUA_ENV.")
     var environment: String?
+    @ArgumentParser.Flag(name: .customLong("no-migrate"), help: "Không cập nhật cấu trúc cơ sở dữ liệu (đã chạy `thidua migrate` trước khi triển khai); từ chối chạy nếu cấu trúc chưa cập nhật.")
+    var noMigrate = false
+    @ArgumentParser.Flag(name: .customLong("wait-for-db"), help: "Chờ cơ sở dữ liệu sẵn sàng (thử lại, giãn dần, tối đa --db-wait-seconds giây) thay vì dừng ngay.")
+    var waitForDB = false
+    @ArgumentParser.Option(name: .customLong("db-wait-seconds"), help: "Thời gian chờ tối đa của --wait-for-db (1–3600 giây).")
+    var dbWaitSeconds = 120
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port phải từ 1 đến 65535.") }
+        guard (1...3600).contains(dbWaitSeconds) else { throw ValidationError("--db-wait-seconds phải từ 1 đến 3600.") }
+        if noMigrate && demo { throw ValidationError("--demo nạp dữ liệu vào cơ sở dữ liệu: không dùng cùng --no-migrate (chạy `thidua demo` trước).") }
+    }
 
     func run() async throws {
-        let app = try await makeApp(environment: environment)
+        let app = try await makeApp(migrate: !noMigrate, environment: environment, demo: demo, requireCurrentSchema: noMigrate,
+                                    waitForDatabase: waitForDB ? TimeInterval(dbWaitSeconds) : nil)
         do {
-            if demo { try await Operations.loadDemo(app) }
             app.environment.arguments = ["thidua", "serve", "--hostname", host, "--port", String(port)]
             try await app.execute()
         } catch {
@@ -64,9 +92,10 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Tạo và cập nhật cấu trúc cơ sở dữ liệu.")
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Tạo và cập nhật cấu trúc cơ sở dữ liệu (một lần, kể cả khi nhiều phiên bản cùng chạy).")
+    @ArgumentParser.Flag(name: .customLong("wait-for-db"), help: "Chờ cơ sở dữ liệu sẵn sàng (tối đa 120 giây).") var waitForDB = false
     func run() async throws {
-        let app = try await makeApp()
+        let app = try await makeApp(waitForDatabase: waitForDB ? 120 : nil)
         print("Đã cập nhật cơ sở dữ liệu (\(app.thiduaConfig.database.kind)).")
         try await app.asyncShutdown()
     }
@@ -84,8 +113,7 @@ struct RoutesCommand: AsyncParsableCommand {
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "demo", abstract: "Nạp dữ liệu minh họa (không trùng lặp khi chạy lại).")
     func run() async throws {
-        let app = try await makeApp()
-        do { try await Operations.loadDemo(app) } catch { try? await app.asyncShutdown(); throw error }
+        let app = try await makeApp(demo: true)
         try await app.asyncShutdown()
     }
 }

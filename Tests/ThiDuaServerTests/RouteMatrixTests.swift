@@ -55,6 +55,8 @@ import VaporTesting
         "GET /covenants/:versionID/print signedIn",
         "GET /healthz everyone",
         "GET /login everyone",
+        "GET /metrics monitoring",
+        "GET /readyz everyone",
         "GET /register office|blocLead|unitOfficer|unitHead|council",
         "GET /register/people/:personID office|blocLead|unitOfficer|unitHead|council",
         "GET /register/people/new office|unitOfficer",
@@ -189,6 +191,15 @@ import VaporTesting
                     }
                     let b = role.flatMap { browsers[$0] } ?? anonymous
                     return route.method == .GET ? try await b.get(path).status : try await b.post(path).status
+                }
+                if policy == .monitoring {
+                    // No user opens the metrics, signed in or not: only an allowed address or the metrics token
+                    // (the in-memory tester has no address).
+                    for role in [nil] + Self.accounts.map(\.0) {
+                        let status = try await call(role)
+                        #expect(status == .forbidden, "\(route.method) \(path) as \(role.map(\.rawValue) ?? "anonymous") → \(status)")
+                    }
+                    continue
                 }
                 if policy != .everyone {
                     let status = try await call(nil)

@@ -28,10 +28,7 @@ func withThiDua(clock: ManualClock? = nil, demo: Bool = false, sqliteFile: Bool 
             try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run()
             schemaCreated = true
         }
-        try await app.autoMigrate()
-        try await Bootstrap.ensureAdmin(app)
-        try await AuditLog.ensureKeyed(app)
-        if demo { try await DemoLoader.load(app) }
+        try await prepareDatabase(app, then: demo ? { @Sendable a in try await DemoLoader.load(a) } : nil)
         try await body(app, console)
     } catch {
         if schemaCreated { try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }

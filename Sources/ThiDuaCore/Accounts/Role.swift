@@ -122,9 +122,13 @@ public enum RoutePolicy: Sendable, Equatable, CustomStringConvertible {
     case signedIn
     /// Only users holding one of these roles (scope checked in the handler).
     case roles(Set<RoleKind>)
+    /// The monitoring system (`/metrics`): a configured address range or the metrics token (`MetricsAccess`), never
+    /// a user as such.
+    case monitoring
 
     public func allows(_ principal: Principal?) -> Bool {
         switch self {
+        case .monitoring: false
         case .everyone: true
         case .signedIn: principal != nil
         case .roles(let set): principal.map { !$0.roles.isDisjoint(with: set) } ?? false
@@ -134,6 +138,7 @@ public enum RoutePolicy: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .everyone: "everyone"
+        case .monitoring: "monitoring"
         case .signedIn: "signedIn"
         case .roles(let s): s.sorted().map(\.rawValue).joined(separator: "|")
         }

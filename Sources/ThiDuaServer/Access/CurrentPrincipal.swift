@@ -84,6 +84,15 @@ struct PolicyMiddleware: AsyncMiddleware {
     let policy: RoutePolicy
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if policy == .monitoring {
+            let decision = req.application.thiduaConfig.metricsAccess.decide(
+                peer: req.remoteAddress?.ipAddress, forwardedFor: req.headers.first(name: .xForwardedFor),
+                bearer: req.headers.bearerAuthorization?.token)
+            guard decision != .refused else {
+                throw DomainError.forbidden("Chỉ hệ thống giám sát được đọc địa chỉ này (THIDUA_METRICS_ALLOW hoặc THIDUA_METRICS_TOKEN).")
+            }
+            return try await next.respond(to: req)
+        }
         let principal = req.principal
         if policy.allows(principal) { return try await next.respond(to: req) }
         if principal == nil {

@@ -4,7 +4,7 @@ import Vapor
 /// While a user's password is a one-time one (given by the office), every page leads to the password change and
 /// the API answers 403, except what is needed to change it, sign out and see who one is.
 struct PasswordChangeGate: AsyncMiddleware {
-    static let openPages: Set<String> = [AccountPath.ownPassword.url, CommonPath.logout.url, "/healthz"]
+    static let openPages: Set<String> = [AccountPath.ownPassword.url, CommonPath.logout.url, "/healthz", "/readyz", "/metrics"]
     static let openAPI: Set<String> = ["/api/v1/me", "/api/v1/me/password", "/api/v1/auth/token", "/api/v1/openapi.json"]
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {

@@ -46,9 +46,10 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 /// (the last `X-Forwarded-For` entry, the one that proxy added). Without this every user behind nginx would share
 /// the proxy's address and its login limit.
 enum ClientAddress {
-    /// Whether the direct peer is one of `THIDUA_TRUSTED_PROXIES` (only then are its forwarded headers believed).
+    /// Whether the direct peer is one of `THIDUA_TRUSTED_PROXIES` (addresses or ranges; only then are its forwarded headers believed).
     static func peerIsTrustedProxy(_ req: Request) -> Bool {
-        req.remoteAddress?.ipAddress.map(req.application.thiduaConfig.trustedProxies.contains) ?? false
+        guard let peer = req.remoteAddress?.ipAddress else { return false }
+        return req.application.thiduaConfig.metricsAccess.trustedProxies.contains { $0.contains(peer) }
     }
 
     static func of(_ req: Request) -> String {

@@ -116,7 +116,20 @@ struct ThiDuaSessions: SessionDriver {
 /// session cookie (and clears one the browser sent, whose session has ended).
 struct SessionCookieMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let res = try await next.respond(to: req)
+        let res: Response
+        do {
+            res = try await next.respond(to: req)
+        } catch {
+            // Reading or writing the session failed (the database away): the same Vietnamese answer as elsewhere,
+            // an error page for a browser, never Vapor's English one.
+            let plain = ThiDuaErrorMiddleware.plain(error, req: req)
+            if plain.status == .serviceUnavailable { plain.headers.replaceOrAdd(name: .retryAfter, value: "10") }
+            if req.isAPI { return plain }
+            let (status, reason, _) = ThiDuaErrorMiddleware.describe(error, req: req)
+            guard let page = try? await Pages.error(req, status: status, reason: reason) else { return plain }
+            if status == .serviceUnavailable { page.headers.replaceOrAdd(name: .retryAfter, value: "10") }
+            return page
+        }
         if !req.hasSession || req.session.data.snapshot.isEmpty {
             if req.cookies[SessionCookie.name] != nil {
                 res.cookies[SessionCookie.name] = .expired

@@ -28,19 +28,27 @@ enum AccountService {
         let throttle = req.application.loginThrottle
         let now = req.now
         let nameKey = LoginThrottleStore.nameKey(username), addressKey = LoginThrottleStore.addressKey(req)
-        try await LoginThrottleStore.checkAddress(addressKey, now: now, on: req.db)
-        try await LoginThrottleStore.acquire(nameKey, throttle: throttle, now: now, on: req.db)
+        do {
+            try await LoginThrottleStore.checkAddress(addressKey, now: now, on: req.db)
+            try await LoginThrottleStore.acquire(nameKey, throttle: throttle, now: now, on: req.db)
+        } catch let e as DomainError where e.kind == .throttled {
+            ThiDuaMetrics.throttledLogins.increment()
+            throw e
+        }
         let user = try await User.query(on: req.db).filter(\.$username == username).first()
         let correct = try await verify(password, hash: user?.passwordHash ?? req.application.decoyHash, app: req.application)
         guard let user, correct else {
             try await LoginThrottleStore.nameFailed(nameKey, throttle: throttle, now: now, on: req.db)
             try await LoginThrottleStore.addressFailed(addressKey, throttle: throttle, now: now, on: req.db)
+            ThiDuaMetrics.failedLogins.increment()
             throw DomainError(.unauthenticated, LoginThrottle.wrongCredentials)
         }
         try await LoginThrottleStore.reset(nameKey, on: req.db)
         if user.disabled {
+            ThiDuaMetrics.failedLogins.increment()
             throw DomainError(.forbidden, "Tài khoản đã bị vô hiệu hóa. Vui lòng liên hệ Ban Thi đua – Khen thưởng.")
         }
+        ThiDuaMetrics.logins.increment()
         return user
     }
 

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import SQLKit
 import Foundation
 import ThiDuaCore
@@ -12,6 +13,8 @@ struct AuditLog: Sendable {
     let now: Date
     /// With a key every entry's hash is an HMAC-SHA-256 under it.
     let key: AuditKey?
+    /// How many entries this transaction wrote (counted in the metrics once it commits).
+    let written = NIOLockedValueBox(0)
 
     private static let encoder: JSONEncoder = {
         let e = JSONEncoder()
@@ -38,6 +41,7 @@ struct AuditLog: Sendable {
                                   actor: actor, entity: entity, entityID: entityID?.uuidString ?? "-", action: action,
                                   oldValue: Self.json(old), newValue: Self.json(new), key: key)
         try await AuditEntry(rec).create(on: db)
+        written.withLockedValue { $0 += 1 }
         if let head {
             head.seq = rec.seq
             head.hash = rec.hash
@@ -58,7 +62,8 @@ struct AuditLog: Sendable {
     /// Runs `body` in one transaction with an audit log bound to it.
     static func write<T: Sendable>(on db: any Database, actor: String, now: Date, key: AuditKey?,
                                    _ body: @Sendable @escaping (any Database, AuditLog) async throws -> T) async throws -> T {
-        try await db.transaction { tx in
+        let counter = NIOLockedValueBox(0)
+        let result = try await db.transaction { tx in
             // SQLite: wait for another connection's write lock instead of failing at once with SQLITE_BUSY.
             if let sql = tx as? any SQLDatabase, sql.dialect.name == "sqlite" {
                 try await sql.raw("PRAGMA busy_timeout = 10000").run()
@@ -67,8 +72,14 @@ struct AuditLog: Sendable {
                 // that starts by writing simply waits its turn.
                 try await sql.raw("UPDATE audit_head SET seq = seq WHERE 1 = 0").run()
             }
-            return try await body(tx, AuditLog(db: tx, actor: actor, now: now, key: key))
+            let log = AuditLog(db: tx, actor: actor, now: now, key: key)
+            let value = try await body(tx, log)
+            counter.withLockedValue { $0 = log.written.withLockedValue { $0 } }
+            return value
         }
+        // Committed: only now do the entries count.
+        ThiDuaMetrics.auditEntries.increment(by: Int64(counter.withLockedValue { $0 }))
+        return result
     }
 
     /// Checks the whole chain, and that it still passes through `checkpoint` when one is given.

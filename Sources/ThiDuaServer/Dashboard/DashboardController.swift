@@ -3,18 +3,14 @@ import Foundation
 import ThiDuaCore
 import Vapor
 
-/// The home page: what is due for each of the user's roles; the health check; search.
+/// The home page: what is due for each of the user's roles; search.
 struct DashboardController {
-    func register(pages: any RoutesBuilder, api: any RoutesBuilder, root: any RoutesBuilder) {
+    func register(pages: any RoutesBuilder, api: any RoutesBuilder) {
         pages.on(.GET, "", policy: .signedIn, use: dashboard)
         pages.on(.GET, "search", policy: .signedIn, use: search)
         api.on(.GET, "search", policy: .signedIn) { req in try await self.results(req) }
-        root.on(.GET, "healthz", policy: .everyone) { req in
-            return Health(status: "ok", database: req.application.thiduaConfig.database.kind)
-        }
     }
 
-    struct Health: Content, Sendable { var status: String; var database: String }
     struct DueItem: Encodable, Sendable { var text: String; var href: String; var level: String }
     struct RoleCard: Encodable, Sendable { var role: String; var items: [DueItem]; var links: [NavItem] }
     struct Page: Encodable, Sendable { var cards: [RoleCard]; var year: Int }

@@ -95,6 +95,7 @@ enum OpenAPIDocument {
             let policy = route.policy ?? .signedIn
             let roles: [String] = switch policy {
             case .everyone: ["everyone"]
+            case .monitoring: ["monitoring"]
             case .signedIn: ["signedIn"]
             case .roles(let set): set.sorted().map(\.rawValue)
             }

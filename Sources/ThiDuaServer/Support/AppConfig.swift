@@ -1,4 +1,5 @@
 import Foundation
+import ThiDuaCore
 
 /// Settings read once from the environment, with defaults that work on a laptop.
 public struct AppConfig: Sendable {
@@ -32,10 +33,17 @@ public struct AppConfig: Sendable {
     public var province: String = "Nghệ An"
     /// `THIDUA_TRUSTED_PROXIES`: addresses of reverse proxies (comma-separated) whose `X-Forwarded-Proto: https`
     /// marks a request as HTTPS (the session cookie is then `Secure`).
-    public var trustedProxies: [String] = []
+    public var trustedProxies: [String] = [] {
+        didSet { metricsAccess.trustedProxies = trustedProxies.compactMap(AddressRange.init) }
+    }
     /// `THIDUA_AUDIT_KEY_FILE`: a file holding the audit key (at least 32 bytes, e.g. `openssl rand -hex 32`); every
     /// audit entry is then an HMAC-SHA-256 under it. Kept outside the database and its backups.
     public var auditKeyFile: String?
+    /// Who may read `/metrics`: `THIDUA_METRICS_ALLOW` (address ranges, comma-separated; default loopback; `none`
+    /// for none) and `THIDUA_METRICS_TOKEN` (a bearer token); forwarded requests count only through the trusted proxies.
+    public var metricsAccess = MetricsAccess()
+    /// Settings that could not be read (the start refuses them, each with its reason).
+    public var problems: [String] = []
 
     public init(database: DatabaseChoice, bcryptCost: Int = 12, demoPassword: String? = nil,
                 tokenLifetime: TimeInterval = 30 * 24 * 3600, secureCookies: Bool = false) {
@@ -61,6 +69,18 @@ public struct AppConfig: Sendable {
         if let p = env["THIDUA_PROVINCE"], !p.isEmpty { config.province = p }
         config.trustedProxies = (env["THIDUA_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         config.auditKeyFile = env["THIDUA_AUDIT_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let allow = env["THIDUA_METRICS_ALLOW"] {
+            let (ranges, invalid) = MetricsAccess.ranges(allow)
+            config.metricsAccess.allowed = ranges
+            for item in invalid { config.problems.append("THIDUA_METRICS_ALLOW: “\(item)” không phải địa chỉ hay dải địa chỉ (ví dụ 127.0.0.1/32, 10.0.0.0/8, ::1/128).") }
+        }
+        config.metricsAccess.token = env["THIDUA_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if let token = config.metricsAccess.token, token.utf8.count < 16 {
+            config.problems.append("THIDUA_METRICS_TOKEN: cần ít nhất 16 ký tự (ví dụ: openssl rand -hex 16).")
+        }
+        for item in config.trustedProxies where AddressRange(item) == nil {
+            config.problems.append("THIDUA_TRUSTED_PROXIES: “\(item)” không phải địa chỉ IP.")
+        }
         config.catalogueFiles = (env["THIDUA_CATALOG"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return config
     }

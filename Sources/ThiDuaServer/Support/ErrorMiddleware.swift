@@ -1,4 +1,5 @@
 import Fluent
+import FluentPostgresDriver
 import Foundation
 import ThiDuaCore
 import Vapor
@@ -11,10 +12,8 @@ struct ThiDuaErrorMiddleware: AsyncMiddleware {
             return try await next.respond(to: req)
         } catch {
             let (status, reason, field) = Self.describe(error, req: req)
-            if status == .internalServerError {
-                req.logger.report(error: error)
-            }
-            let retryAfter = (error as? DomainError)?.retryAfter
+            Self.log(error, status: status, req: req)
+            let retryAfter = (error as? DomainError)?.retryAfter ?? (status == .serviceUnavailable ? 10 : nil)
             if req.isAPI || req.headers.accept.contains(where: { $0.mediaType == .json }) && !req.headers.accept.contains(where: { $0.mediaType == .html }) {
                 struct Body: Content { var error: Bool; var reason: String; var field: String? }
                 let res = Response(status: status)
@@ -31,7 +30,7 @@ struct ThiDuaErrorMiddleware: AsyncMiddleware {
     /// An answer that needs neither the session nor the views: JSON for the API, plain text otherwise.
     static func plain(_ error: any Error, req: Request) -> Response {
         let (status, reason, field) = describe(error, req: req)
-        if status == .internalServerError { req.logger.report(error: error) }
+        log(error, status: status, req: req)
         let res = Response(status: status)
         if req.isAPI {
             struct Body: Content { var error: Bool; var reason: String; var field: String? }
@@ -40,6 +39,20 @@ struct ThiDuaErrorMiddleware: AsyncMiddleware {
         res.body = .init(string: "\(status.code) – \(reason)")
         res.headers.contentType = .plainText
         return res
+    }
+
+    /// A 500 is reported in full; a 503 (the database away) in one line that says what failed.
+    static func log(_ error: any Error, status: HTTPResponseStatus, req: Request) {
+        if status == .internalServerError {
+            // PostgreSQL's errors describe themselves generically: log the SQLSTATE and the server's message instead.
+            if error is PSQLError || error is MigrationFailure {
+                req.logger.error("\(DatabaseTrouble.explain(error, config: req.application.thiduaConfig).message)")
+            } else {
+                req.logger.report(error: error)
+            }
+        } else if status == .serviceUnavailable {
+            req.logger.warning("\(DatabaseTrouble.explain(error, config: req.application.thiduaConfig).message)")
+        }
     }
 
     static func describe(_ error: any Error, req: Request) -> (HTTPResponseStatus, String, String?) {
@@ -63,7 +76,12 @@ struct ThiDuaErrorMiddleware: AsyncMiddleware {
         case let e as any AbortError:
             return (e.status, vietnamese(e.status, fallback: e.reason), nil)
         default:
-            return (.internalServerError, "Đã xảy ra lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại hoặc báo quản trị viên.", nil)
+            // The database gone away (stopped, restarting, unreachable): 503, retry later; the server keeps running
+            // and its pool reconnects when the database is back.
+            if DatabaseTrouble.explain(error, config: req.application.thiduaConfig).transient {
+                return (.serviceUnavailable, "Cơ sở dữ liệu tạm thời không truy cập được; thao tác chưa được thực hiện. Vui lòng thử lại sau ít phút (mã yêu cầu \(req.requestID)).", nil)
+            }
+            return (.internalServerError, "Đã xảy ra lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại hoặc báo quản trị viên (mã yêu cầu \(req.requestID)).", nil)
         }
     }
 

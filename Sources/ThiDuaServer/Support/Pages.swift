@@ -80,6 +80,7 @@ enum Pages {
         case 422: "Dữ liệu chưa hợp lệ"
         case 423: "Tài khoản tạm khóa"
         case 429: "Thử lại sau"
+        case 503: "Tạm thời gián đoạn"
         case 500...: "Lỗi hệ thống"
         default: "Có lỗi xảy ra"
         }

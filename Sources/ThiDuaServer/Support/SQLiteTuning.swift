@@ -10,7 +10,8 @@ import Vapor
 /// The driver keeps one connection per event loop for the life of the process, so the settings are applied to
 /// each loop's connection at start; `journal_mode=WAL` is also stored in the file itself.
 enum SQLiteTuning {
-    static let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON"]
+    /// `busy_timeout` first: an instance starting beside another waits its turn to switch the journal mode.
+    static let pragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"]
 
     static func apply(_ app: Application) async throws {
         for loop in app.eventLoopGroup.makeIterator() {
