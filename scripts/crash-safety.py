@@ -37,6 +37,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from thidua_support import free_port
+
 DEMO_PASSWORD = "crash-demo-password"
 UNITS = ["bchqs", "bdbp", "congan", "vksnd", "tand", "pccc", "thanhtra", "sotuphap", "thads"]
 UNIT_NAMES = {
@@ -54,14 +56,6 @@ class Down(Exception):
     def __init__(self, message, in_flight):
         super().__init__(message)
         self.in_flight = in_flight
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Server:

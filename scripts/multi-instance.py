@@ -3,6 +3,7 @@
 
 Starts a PostgreSQL cluster of its own (password authentication on TCP), then shows, failing on any miss:
   1. a DATABASE_URL with a wrong password stops the start with a message naming the user and host, never the password;
+     `serve --no-migrate` refuses an empty database, and starts once `thidua migrate` has run;
      PostgreSQL down at start: a clear message and a non-zero exit; with --wait-for-db the server waits and comes up
      once PostgreSQL does;
   2. two `thidua serve --demo` started at the same moment on one fresh database both come up cleanly (and three on one
@@ -33,17 +34,11 @@ import threading
 import time
 import urllib.parse
 
+from thidua_support import free_port
+
 DEMO_PASSWORD = "multi-demo-password"
 DB_PASSWORD = "thidua-pw-7x"
 WRONG_PASSWORD = "wrong-pw-Q9z"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Failure(Exception):
@@ -277,6 +272,19 @@ def step_start_errors(binary, base_env, cluster, root):
     check(rc != 0, f"a wrong password stops the start (exit {rc})")
     check("thidua" in out and "127.0.0.1" in out and "từ chối đăng nhập" in out, "the message names the user and the host: " + out.strip().splitlines()[-1][:160])
     check(WRONG_PASSWORD not in out, "the password is not printed")
+    env = dict(base_env, DATABASE_URL=cluster.url("thidua_nomigrate"))
+    p = subprocess.run([binary, "serve", "--no-migrate", "--port", str(free_port())], env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=60)
+    out = p.stdout.decode(errors="replace")
+    check(p.returncode != 0 and "chưa cập nhật" in out and "thidua migrate" in out,
+          f"serve --no-migrate on an empty database refuses (exit {p.returncode}): " + out.strip().splitlines()[-1][:150])
+    rc, out = run_start(binary, env)
+    check(rc == 0, f"`thidua migrate` alone brings it up to date (exit {rc})")
+    quiet = Instance("no-migrate", binary, env, root, args=("--no-migrate",))
+    quiet.start()
+    quiet.wait_ready(60)
+    quiet.stop()
+    check(quiet.proc.returncode == 0, "then serve --no-migrate starts, serves and stops cleanly")
     cluster.stop()
     env = dict(base_env, DATABASE_URL=cluster.url("thidua_wait"))
     started = time.time()
@@ -501,6 +509,7 @@ def main():
         cluster.sql(f"CREATE ROLE thidua LOGIN PASSWORD '{DB_PASSWORD}'")
         cluster.sql("CREATE DATABASE thidua_multi OWNER thidua")
         cluster.sql("CREATE DATABASE thidua_wait OWNER thidua")
+        cluster.sql("CREATE DATABASE thidua_nomigrate OWNER thidua")
 
         env_wait = dict(base_env)
         step_start_errors(binary, dict(env_wait), cluster, root)

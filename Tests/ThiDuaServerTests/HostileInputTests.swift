@@ -203,7 +203,7 @@ import VaporTesting
             #expect(res.status == .payloadTooLarge)
             #expect(reason(res) == "Dữ liệu gửi lên quá lớn.")
             // A login form is small: 64 KB is already too much (the limit applies while the body streams in: a live server).
-            let live = try app.testing(method: .running(hostname: "127.0.0.1", port: Int.random(in: 20000..<45000)))
+            let live = try app.testing(method: .running(hostname: "127.0.0.1", port: 0))
             try await live.test(.POST, "/api/v1/auth/token", beforeRequest: { req in
                 req.headers.contentType = .json
                 req.body = ByteBuffer(string: #"{"username":"\#(String(repeating: "a", count: 70_000))"}"#)
@@ -250,7 +250,7 @@ import VaporTesting
         try await withThiDua(demo: true) { app, _ in
             // The live server sees the test client at 127.0.0.1.
             app.thiduaConfig.trustedProxies = ["127.0.0.1"]
-            let tester = try app.testing(method: .running(hostname: "127.0.0.1", port: Int.random(in: 20000..<45000)))
+            let tester = try app.testing(method: .running(hostname: "127.0.0.1", port: 0))
             var cookies: [String] = []
             for proto in ["https", "http"] {
                 try await tester.test(.GET, "/login", beforeRequest: { req in

@@ -46,6 +46,17 @@ import VaporTesting
         return app
     }
 
+    /// One app on a fresh shared database, shut down and cleaned up however `body` ends.
+    static func withFreshApp(_ body: (Application) async throws -> Void) async throws {
+        let shared = try await SharedDatabase.make()
+        let app = try await Self.bareApp(shared.choice)
+        do { try await body(app) } catch {
+            try? await app.asyncShutdown(); await shared.cleanup(); throw error
+        }
+        try await app.asyncShutdown()
+        await shared.cleanup()
+    }
+
     @Test("Four instances starting together on one database migrate and load the demo once, all of them cleanly")
     func concurrentStart() async throws {
         let shared = try await SharedDatabase.make()
@@ -81,9 +92,7 @@ import VaporTesting
 
     @Test("serve --no-migrate: an empty or outdated database is refused with the steps missing; a current one passes")
     func outdatedSchema() async throws {
-        let shared = try await SharedDatabase.make()
-        let app = try await Self.bareApp(shared.choice)
-        do {
+        try await Self.withFreshApp { app in
             do {
                 try await Operations.requireCurrentSchema(app)
                 Issue.record("an empty database passed")
@@ -103,18 +112,12 @@ import VaporTesting
             } catch {
                 #expect(Operations.explain(error, config: app.thiduaConfig).contains("còn 1 bước chưa chạy (\(AddAuditKeyID().name))"))
             }
-        } catch {
-            try? await app.asyncShutdown(); await shared.cleanup(); throw error
         }
-        try await app.asyncShutdown()
-        await shared.cleanup()
     }
 
     @Test("A failing migration is named in the error, with the database's own message")
     func migrationNamed() async throws {
-        let shared = try await SharedDatabase.make()
-        let app = try await Self.bareApp(shared.choice)
-        do {
+        try await Self.withFreshApp { app in
             // A table in the way of the first migration.
             try await (app.db as! any SQLDatabase).raw("CREATE TABLE users (x integer)").run()
             do {
@@ -125,11 +128,7 @@ import VaporTesting
                 #expect(message.hasPrefix("bước cập nhật cấu trúc “0001_create_users” thất bại"), "\(message)")
                 #expect(message.contains("users"), "\(message)")
             }
-        } catch {
-            try? await app.asyncShutdown(); await shared.cleanup(); throw error
         }
-        try await app.asyncShutdown()
-        await shared.cleanup()
     }
 
     @Test("PostgreSQL down: the start says what failed without the password; /healthz answers, /readyz and the API say 503 in Vietnamese; nothing traps")
@@ -252,8 +251,8 @@ import VaporTesting
     @Test("/metrics from a live server: loopback reads it; a request forwarded by an untrusted proxy is refused")
     func metricsOverTheNetwork() async throws {
         try await withThiDua { app, _ in
-            let port = Int.random(in: 20000..<45000)
-            let tester = try app.testing(method: .running(hostname: "127.0.0.1", port: port))
+            // Port 0: the system picks a free one for each request's server.
+            let tester = try app.testing(method: .running(hostname: "127.0.0.1", port: 0))
             try await tester.test(.GET, "/metrics", afterResponse: { res in
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains("# TYPE thidua_requests_in_flight gauge"))

@@ -65,7 +65,7 @@ final class Browser: @unchecked Sendable {
 
     init(_ app: Application, live: Bool = false) throws {
         self.app = app
-        self.tester = live ? try app.testing(method: .running(hostname: "127.0.0.1", port: Int.random(in: 20000..<45000))) : try app.testing()
+        self.tester = live ? try app.testing(method: .running(hostname: "127.0.0.1", port: 0)) : try app.testing()
     }
 
     private func remember(_ res: TestingHTTPResponse) {
