@@ -57,6 +57,7 @@ extension Operations {
     /// Judges every person and collective of the register for `year` (default: the latest opened year),
     /// as of 31/01 of the next year (or today), with the fast verdict path.
     public static func bulkRegister(_ app: Application, year: Int?) async throws -> EligibilityRunner.BulkSummary {
+        let started = Date()
         let db = app.db
         let today = VietnameseFormat.day(app.clock.now())
         let y: Int
@@ -71,17 +72,24 @@ extension Operations {
             summary.subjects += 1
         }
         let units = try await Unit.query(on: db).all()
-        let unitsByID = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0) })
+        let unitsByID = Dictionary(uniqueKeysWithValues: units.compactMap { u in u.id.map { ($0, u) } })
         var subjects = units.map { RegisterService.CaseSubject(subject: .unit($0.id!), unit: $0, type: .collective, name: $0.officialName, gender: nil) }
         for person in try await Person.query(on: db).all() {
             guard let unit = unitsByID[person.unitID] else { continue }
             subjects.append(.init(subject: .person(person.id!), unit: unit, type: .individual, name: person.fullName, gender: person.gender.flatMap(Gender.init(rawValue:))))
         }
         // In batches: the facts of `batchSize` subjects per query, never one query per subject.
+        var loading = Date().timeIntervalSince(started), judging = 0.0
         for start in stride(from: 0, to: subjects.count, by: RegisterService.batchSize) {
             let batch = Array(subjects[start..<min(start + RegisterService.batchSize, subjects.count)])
-            for c in try await RegisterService.loadCases(batch, evaluationYear: y, asOf: asOf, on: db) { try add(c) }
+            let t0 = Date()
+            let cases = try await RegisterService.loadCases(batch, evaluationYear: y, asOf: asOf, on: db)
+            let t1 = Date()
+            for c in cases { try add(c) }
+            loading += t1.timeIntervalSince(t0)
+            judging += Date().timeIntervalSince(t1)
         }
+        summary.timing = .init(loadSeconds: loading, judgeSeconds: judging, peakMemoryMB: peakMemoryMB())
         return summary
     }
 }
@@ -97,5 +105,32 @@ extension Operations {
             app.logger.warning("\(app.inFlight.current) yêu cầu vẫn đang chạy sau \(String(format: "%.0f", grace)) giây: dừng mà không đóng cơ sở dữ liệu.")
             exit(0)
         }
+    }
+}
+
+/// The process's peak resident memory so far, in MB (Linux reports kilobytes, macOS bytes).
+func peakMemoryMB() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_maxrss) / 1_048_576
+    #endif
+}
+
+extension Operations {
+    /// Generates a province-size register into the database (`thidua demo --scale`); see `ProvinceLoader`.
+    public static func generateProvince(_ app: Application, scale name: String, seed: UInt64, force: Bool) async throws -> String {
+        guard let scale = ProvinceGenerator.Scale.named(name) else {
+            throw DomainError.invalid("Không có cỡ “\(name)”: dùng một trong \(ProvinceGenerator.Scale.all.map { "\($0.name) (\(VietnameseFormat.number($0.people)) người)" }.joined(separator: ", ")).", field: "scale")
+        }
+        let summary = try await ProvinceLoader.load(app, scale: scale, seed: seed, force: force) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return String(decoding: try e.encode(summary), as: UTF8.self)
     }
 }

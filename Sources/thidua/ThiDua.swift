@@ -111,9 +111,34 @@ struct RoutesCommand: AsyncParsableCommand {
 }
 
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Nạp dữ liệu minh họa (không trùng lặp khi chạy lại).")
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Nạp dữ liệu minh họa (không trùng lặp khi chạy lại); với --scale: tạo một sổ khen thưởng mô phỏng cỡ tỉnh để đo hiệu năng.")
+    @ArgumentParser.Option(help: "Tạo dữ liệu mô phỏng: sample (600 người), district (5.000), province (20 khối, 300 đơn vị, 50.000 người), national (500.000); 10 năm lịch sử.")
+    var scale: String?
+    @ArgumentParser.Option(help: "Hạt sinh dữ liệu: cùng hạt, cùng dữ liệu.") var seed: UInt64 = 2026
+    @ArgumentParser.Flag(help: "Thêm dữ liệu mô phỏng vào một cơ sở dữ liệu đã có dữ liệu (không ghi đè gì).") var force = false
+
+    func validate() throws {
+        if let scale, ProvinceGenerator.Scale.named(scale) == nil {
+            throw ValidationError("không có cỡ “\(scale)”: dùng một trong \(ProvinceGenerator.Scale.all.map(\.name).joined(separator: ", ")).")
+        }
+        if scale == nil && force { throw ValidationError("--force chỉ dùng cùng --scale.") }
+    }
+
     func run() async throws {
-        let app = try await makeApp(demo: true)
+        guard let scale else {
+            let app = try await makeApp(demo: true)
+            try await app.asyncShutdown()
+            return
+        }
+        let app = try await makeApp()
+        do {
+            print(try await Operations.generateProvince(app, scale: scale, seed: seed, force: force))
+        } catch {
+            try? await app.asyncShutdown()
+            failAndExit((error as? DomainError)?.reason ?? Operations.explain(error, config: app.thiduaConfig))
+        }
         try await app.asyncShutdown()
     }
 }

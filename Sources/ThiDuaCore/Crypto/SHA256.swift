@@ -15,3 +15,11 @@ public enum SHA256Digest {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
+
+/// SHA-256 over text given piece by piece (a generated register's digest), hex at the end.
+public struct SHA256Stream: Sendable {
+    private var hasher = SHA256()
+    public init() {}
+    public mutating func update(_ text: String) { hasher.update(data: Data(text.utf8)) }
+    public mutating func finish() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+}

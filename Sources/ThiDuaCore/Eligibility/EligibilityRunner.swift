@@ -28,6 +28,20 @@ public enum EligibilityRunner {
         public var regimes: [String: Int]
         public var verdicts: [String: [String: Int]]
         public var errors: [String]
+        /// Where the time went (the register path): loading the facts, and judging them (the engine alone).
+        public var timing: Timing?
+
+        public struct Timing: Codable, Sendable, Equatable {
+            public var loadSeconds: Double
+            public var judgeSeconds: Double
+            /// (load + judge) / judge: how many times the engine alone the whole run took.
+            public var ratioToEngine: Double
+            public var peakMemoryMB: Double
+            public init(loadSeconds: Double, judgeSeconds: Double, peakMemoryMB: Double) {
+                self.loadSeconds = loadSeconds; self.judgeSeconds = judgeSeconds; self.peakMemoryMB = peakMemoryMB
+                ratioToEngine = judgeSeconds > 0 ? (loadSeconds + judgeSeconds) / judgeSeconds : 0
+            }
+        }
 
         public init(subjects: Int = 0, regimes: [String: Int] = [:], verdicts: [String: [String: Int]] = [:], errors: [String] = []) {
             self.subjects = subjects; self.regimes = regimes; self.verdicts = verdicts; self.errors = errors

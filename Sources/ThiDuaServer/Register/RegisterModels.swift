@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import ThiDuaCore
 
@@ -206,5 +207,27 @@ struct CreateRegister: AsyncMigration {
         for s in [UnitYearRecord.schema, RestrictionRecord.schema, InitiativeRecord.schema, AwardRecordModel.schema, RatingRecord.schema, Person.schema] {
             try await db.schema(s).delete()
         }
+    }
+}
+
+/// Indexes for reading the register in batches (`subject_key IN (…)`) and a unit's people: without them every batch
+/// scans whole tables, which a province-size register (a million rows and more) cannot afford. (`register_ratings`
+/// already has one through its unique key on subject and year.)
+struct AddRegisterIndexes: AsyncMigration {
+    var name: String { "0017_register_indexes" }
+    static let indexes = [("idx_register_awards_subject", "register_awards", "subject_key"),
+                          ("idx_register_initiatives_subject", "register_initiatives", "subject_key"),
+                          ("idx_register_restrictions_subject", "register_restrictions", "subject_key"),
+                          ("idx_people_unit", "people", "unit_id"),
+                          ("idx_memberships_bloc_year", "memberships", "bloc_id")]
+
+    func prepare(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for (name, table, column) in Self.indexes { try await sql.create(index: name).on(table).column(column).run() }
+    }
+
+    func revert(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for (name, _, _) in Self.indexes { try await sql.drop(index: name).run() }
     }
 }
