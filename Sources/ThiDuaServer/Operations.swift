@@ -71,13 +71,7 @@ extension Operations {
             for (award, verdict) in try evaluator.verdicts(c) { summary.verdicts[award, default: [:]][verdict.rawValue, default: 0] += 1 }
             summary.subjects += 1
         }
-        let units = try await Unit.query(on: db).all()
-        let unitsByID = Dictionary(uniqueKeysWithValues: units.compactMap { u in u.id.map { ($0, u) } })
-        var subjects = units.map { RegisterService.CaseSubject(subject: .unit($0.id!), unit: $0, type: .collective, name: $0.officialName, gender: nil) }
-        for person in try await Person.query(on: db).all() {
-            guard let unit = unitsByID[person.unitID] else { continue }
-            subjects.append(.init(subject: .person(person.id!), unit: unit, type: .individual, name: person.fullName, gender: person.gender.flatMap(Gender.init(rawValue:))))
-        }
+        let subjects = try await RegisterService.subjects(of: try await Unit.query(on: db).sort(\.$officialName).all(), on: db)
         // In batches: the facts of `batchSize` subjects per query, never one query per subject.
         var loading = Date().timeIntervalSince(started), judging = 0.0
         for start in stride(from: 0, to: subjects.count, by: RegisterService.batchSize) {

@@ -70,4 +70,57 @@ import VaporTesting
             }
         }
     }
+
+    @Test("Queries are bounded whatever the number of subjects: the subject list in one query per 500 units, the facts in at most five per 500 subjects")
+    func queryCounts() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            _ = try await ProvinceLoader.load(app, scale: .sample, seed: 3, force: true) { _ in }
+            let counter = QueryCounter()
+            let db = counter.database(app)
+            let units = try await Unit.query(on: app.db).all()
+            counter.reset()
+            let subjects = try await RegisterService.subjects(of: units, on: db)
+            #expect(counter.value == 1, "listing \(subjects.count) subjects took \(counter.value) queries")
+            #expect(subjects.count == units.count + (try await Person.query(on: app.db).count()))
+            for n in [1, 36, 499, 500, 501, subjects.count] {
+                counter.reset()
+                let cases = try await RegisterService.loadCases(Array(subjects.prefix(n)), evaluationYear: 2025, asOf: Day(2026, 1, 31), on: db)
+                #expect(cases.count == n)
+                let batches = (n + RegisterService.batchSize - 1) / RegisterService.batchSize
+                #expect(counter.value <= 5 * batches && counter.value >= 4 * batches, "\(n) subjects: \(counter.value) queries")
+            }
+            // The subject page's facts: one query per kind of fact.
+            counter.reset()
+            _ = try await RegisterService.loadFacts([subjects[0].subject], on: db)
+            #expect(counter.value == 5)
+        }
+    }
+
+    @Test("The report page is paged (200 rows), every page reachable by its links; the .xlsx has every row")
+    func reportPages() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            _ = try await ProvinceLoader.load(app, scale: .sample, seed: 2026, force: true) { _ in }
+            let total = try await Unit.query(on: app.db).count() + (try await Person.query(on: app.db).count())
+            let b = try Browser(app)
+            try await b.login("vanphong")
+            var path: String? = "/register/report?year=2025"
+            var seen = 0, pages = 0
+            while let p = path, pages < 10 {
+                let res = try await b.get(p)
+                #expect(res.status == .ok, "\(p) → \(res.status)")
+                let body = res.body.string
+                seen += body.components(separatedBy: "<tr><td><a href=").count - 1
+                pages += 1
+                path = body.firstMatch(of: /href="([^"]+)" rel="next"/).map { String($0.1).replacingOccurrences(of: "&amp;", with: "&") }
+            }
+            #expect(pages == (total + 199) / 200, "\(total) subjects in pages of 200")
+            #expect(seen == total)
+            let beyond = try await b.get("/register/report?year=2025&page=99")
+            #expect(beyond.status == .ok && beyond.body.string.contains("0–0 / \(VietnameseFormat.number(total))"))
+            #expect(try await b.get("/register/report?year=2025&page=0").status == .unprocessableEntity)
+            #expect(try await b.get("/register/report?year=2025&page=99999999999999999999").status == .unprocessableEntity)
+            let xlsx = try await b.get("/register/report.xlsx?year=2025")
+            #expect(xlsx.status == .ok && xlsx.body.readableBytes > 10_000)
+        }
+    }
 }

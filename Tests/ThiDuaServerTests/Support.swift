@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import Foundation
 import SQLKit
 import Testing
@@ -179,4 +180,28 @@ func apiRaw(_ app: Application, _ method: HTTPMethod, _ path: String, token: Str
 func expectAlive(_ app: Application, sourceLocation: SourceLocation = #_sourceLocation) async throws {
     let res = try await api(app, .GET, "/healthz")
     #expect(res.status == .ok, "the server no longer answers /healthz", sourceLocation: sourceLocation)
+}
+
+/// A database handle that counts the SQL statements run through it (the drivers log each one as "Executing query").
+final class QueryCounter: @unchecked Sendable {
+    private let count = NIOLockedValueBox(0)
+    var value: Int { count.withLockedValue { $0 } }
+    func reset() { count.withLockedValue { $0 = 0 } }
+
+    func database(_ app: Application) -> any Database {
+        let box = count
+        var logger = Logger(label: "thidua.test.queries") { _ in Handler(count: box) }
+        logger.logLevel = .debug
+        return app.databases.database(logger: logger, on: app.eventLoopGroup.any())!
+    }
+
+    struct Handler: LogHandler {
+        let count: NIOLockedValueBox<Int>
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .debug
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? { get { metadata[key] } set { metadata[key] = newValue } }
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+            if message.description == "Executing query" { count.withLockedValue { $0 += 1 } }
+        }
+    }
 }

@@ -308,10 +308,21 @@ struct RegisterController {
         var unconfirmed: Bool
     }
 
-    struct ReportData: Sendable { var rows: [ReportRow]; var year: Int; var asOf: Day; var scope: String }
+    struct ReportData: Sendable {
+        var rows: [ReportRow]; var year: Int; var asOf: Day; var scope: String
+        /// The subjects in scope (all pages).
+        var total: Int = 0
+        /// The page shown (1-based) when paged.
+        var page: Int?
+    }
 
-    /// One row per collective and person of the chosen unit (`?unit=`) or bloc (`?bloc=`), or of every unit the user may read.
-    func reportRows(_ req: Request) async throws -> ReportData {
+    /// Rows per page of the report page (the .xlsx and the API have every row).
+    static let reportPageSize = 200
+
+    /// One row per collective and person of the chosen unit (`?unit=`) or bloc (`?bloc=`), or of every unit the user may
+    /// read; with `paged`, only the rows of `?page=` (the others are neither loaded nor judged).
+    func reportRows(_ req: Request, paged: Bool = false) async throws -> ReportData {
+        let page = paged ? try Bounded.page(text: try? req.query.get(String.self, at: "page")) : nil
         var units = try await viewableUnits(req)
         let year = try await OrganisationService.selectedYear(req)
         var scope = "tất cả đơn vị được xem"
@@ -338,23 +349,18 @@ struct RegisterController {
                              unconfirmed: r.results.contains { $0.verdict == .eligible && $0.usesUnconfirmedRule })
         }
         // Every subject's facts in a few queries (not several per subject): units, then each unit's people by name.
-        let unitIDs = units.map { $0.id! }
-        let people = Dictionary(grouping: try await Person.query(on: req.db).filter(\.$unitID ~~ unitIDs).sort(\.$fullName).all(), by: \.unitID)
-        var subjects: [RegisterService.CaseSubject] = []
-        var links: [(href: String, unit: String)] = []
-        for unit in units {
-            subjects.append(.init(subject: .unit(unit.id!), unit: unit, type: .collective, name: unit.officialName, gender: nil))
-            links.append((RegisterPath.subject(.unit(try unit.requireID())).url([("year", String(year))]), unit.shortName))
-            for p in people[unit.id!] ?? [] {
-                subjects.append(.init(subject: .person(p.id!), unit: unit, type: .individual, name: p.fullName, gender: p.gender.flatMap(Gender.init(rawValue:))))
-                links.append((RegisterPath.subject(.person(try p.requireID())).url([("year", String(year))]), unit.shortName))
-            }
+        let all = try await RegisterService.subjects(of: units, on: req.db)
+        var subjects = all
+        if let page {
+            let range = Bounded.pageRange(page, size: Self.reportPageSize)
+            subjects = range.lowerBound < all.count ? Array(all[range.lowerBound..<min(range.upperBound, all.count)]) : []
         }
         let cases = try await RegisterService.loadCases(subjects, evaluationYear: year, asOf: asOf, on: req.db)
-        for (i, c) in cases.enumerated() {
-            rows.append(row(try evaluator.evaluate(c), name: subjects[i].name, kind: subjects[i].type, href: links[i].href, unit: links[i].unit))
+        for (s, c) in zip(subjects, cases) {
+            rows.append(row(try evaluator.evaluate(c), name: s.name, kind: s.type,
+                            href: RegisterPath.subject(s.subject).url([("year", String(year))]), unit: s.unit.shortName))
         }
-        return ReportData(rows: rows, year: year, asOf: asOf, scope: scope)
+        return ReportData(rows: rows, year: year, asOf: asOf, scope: scope, total: all.count, page: page)
     }
 
     struct ReportPage: Encodable, Sendable {
@@ -362,16 +368,29 @@ struct RegisterController {
         var year: Int
         var asOf: String
         var scope: String
+        var paging: String
+        var prevPage: String?
+        var nextPage: String?
         var xlsxURL: String
         var units: [UserController.Option]
         var unit: String
     }
 
     @Sendable func reportPage(_ req: Request) async throws -> Response {
-        let data = try await reportRows(req)
+        let data = try await reportRows(req, paged: true)
         let units = try await viewableUnits(req)
+        let page = data.page ?? 1
+        let pages = max(1, (data.total + Self.reportPageSize - 1) / Self.reportPageSize)
+        func link(_ p: Int) -> String {
+            RegisterPath.report.url([("year", String(data.year)), ("unit", try? req.query.get(String.self, at: "unit")),
+                                     ("bloc", try? req.query.get(String.self, at: "bloc")), ("page", String(p))])
+        }
+        let first = data.rows.isEmpty ? 0 : (page - 1) * Self.reportPageSize + 1
+        let last = data.rows.isEmpty ? 0 : first + data.rows.count - 1
+        let paging = "\(VietnameseFormat.number(first))–\(VietnameseFormat.number(last)) / \(VietnameseFormat.number(data.total)) tập thể và cá nhân · trang \(page)/\(pages)"
         return try await Pages.render(req, "register/report", title: "Ai đủ điều kiện khen thưởng năm \(data.year)",
                                       ReportPage(rows: data.rows, year: data.year, asOf: data.asOf.vietnamese, scope: data.scope,
+                                                 paging: paging, prevPage: page > 1 ? link(page - 1) : nil, nextPage: page < pages ? link(page + 1) : nil,
                                                  xlsxURL: RegisterPath.reportXLSX.url([("year", String(data.year)), ("unit", try? req.query.get(String.self, at: "unit")),
                                                                                        ("bloc", try? req.query.get(String.self, at: "bloc")), ("asOf", try? req.query.get(String.self, at: "asOf"))]),
                                                  units: units.map { .init(value: $0.id!.uuidString, label: $0.officialName) },

@@ -85,6 +85,36 @@ enum RegisterService {
         var gender: Gender?
     }
 
+    /// The collectives and people of `units`, in order: each unit, then its people by name; people read as plain rows
+    /// (four columns), not models, so that a province's 50.000 cost one light query.
+    static func subjects(of units: [Unit], on db: any Database) async throws -> [CaseSubject] {
+        let unitIDs = units.compactMap(\.id)
+        var people: [UUID: [CaseSubject]] = [:]
+        let byID = Dictionary(units.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
+        if let sql = db as? any SQLDatabase {
+            for start in stride(from: 0, to: unitIDs.count, by: batchSize) {
+                let ids = Array(unitIDs[start..<min(start + batchSize, unitIDs.count)])
+                let rows = try await sql.select().columns(["id", "full_name", "gender", "unit_id"].map { SQLIdentifier($0) }).from(Person.schema)
+                    .where(SQLIdentifier("unit_id"), .in, ids).orderBy("full_name").all()
+                for r in rows {
+                    let unitID = try r.decode(column: "unit_id", as: UUID.self)
+                    guard let unit = byID[unitID] else { continue }
+                    people[unitID, default: []].append(CaseSubject(
+                        subject: .person(try r.decode(column: "id", as: UUID.self)), unit: unit, type: .individual,
+                        name: try r.decode(column: "full_name", as: String.self),
+                        gender: try r.decode(column: "gender", as: String?.self).flatMap(Gender.init(rawValue:))))
+                }
+            }
+        }
+        var out: [CaseSubject] = []
+        for unit in units {
+            guard let id = unit.id else { continue }
+            out.append(CaseSubject(subject: .unit(id), unit: unit, type: .collective, name: unit.officialName, gender: nil))
+            out += people[id] ?? []
+        }
+        return out
+    }
+
     /// How many subjects one batch of queries covers (an IN list well under both databases' limits on bound values).
     static let batchSize = 500
 
