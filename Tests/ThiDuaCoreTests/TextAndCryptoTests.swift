@@ -95,3 +95,16 @@ import Testing
         #expect(PasswordPolicy.random().count == 16)
     }
 }
+
+@Suite struct ISODayTests {
+    @Test("Day(iso:) reads exactly yyyy-MM-dd of a real date", arguments: [
+        ("2018-03-07", Day(2018, 3, 7)), ("2020-02-29", Day(2020, 2, 29)), ("2000-02-29", Day(2000, 2, 29)), ("2024-12-31", Day(2024, 12, 31)),
+        ("2019-02-29", nil), ("1900-02-29", nil), ("2018-3-07", nil), ("2018-03-7", nil), ("18-03-07", nil), ("2018-13-01", nil),
+        ("2018-00-10", nil), ("2018-04-31", nil), ("2018-04-00", nil), ("2018/03/07", nil), ("2018-03-07x", nil), (" 2018-03-07", nil),
+        ("+018-03-07", nil), ("２０１８-03-07", nil), ("", nil), ("abcd-ef-gh", nil),
+    ] as [(String, Day?)])
+    func parse(text: String, day: Day?) {
+        #expect(Day(iso: text) == day)
+        if let day { #expect(Day(iso: day.description) == day) }
+    }
+}

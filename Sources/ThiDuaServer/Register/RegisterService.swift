@@ -151,73 +151,9 @@ enum RegisterService {
         out.reserveCapacity(subjects.count)
         for start in stride(from: 0, to: subjects.count, by: batchSize) {
             let batch = Array(subjects[start..<min(start + batchSize, subjects.count)])
-            guard let sql = db as? any SQLDatabase else {
-                let facts = try await loadFacts(batch.map(\.subject), on: db)
-                for s in batch { out.append(makeCase(s, facts: facts[s.subject.key] ?? .init(), evaluationYear: evaluationYear, asOf: asOf)) }
-                continue
-            }
-            out += try await loadBatch(batch, evaluationYear: evaluationYear, asOf: asOf, on: sql)
+            out += try await CaseBatchLoader.load(batch, evaluationYear: evaluationYear, asOf: asOf, on: db)
         }
         return out
-    }
-
-    /// One batch of cases read as plain rows (only the columns the engine needs), not as Fluent models: decoding models
-    /// through reflection cost the bulk run twenty times the engine's own time. The same cases as `makeCase` on the
-    /// models (tested on the demo and on a generated province).
-    static func loadBatch(_ batch: [CaseSubject], evaluationYear: Int, asOf: Day, on sql: any SQLDatabase) async throws -> [EligibilityCase] {
-        var cases = Dictionary(batch.map { ($0.subject.key, makeCase($0, facts: .init(), evaluationYear: evaluationYear, asOf: asOf)) },
-                               uniquingKeysWith: { a, _ in a })
-        let keys = Array(cases.keys)
-        func rows(_ table: String, _ columns: [String]) async throws -> [any SQLRow] {
-            try await sql.select().columns(columns.map { SQLIdentifier($0) }).from(table)
-                .where(SQLIdentifier("subject_key"), .in, keys).all()
-        }
-        for r in try await rows(RatingRecord.schema, ["subject_key", "year", "rating"]) {
-            let key = try r.decode(column: "subject_key", as: String.self)
-            if let v = TaskRating(rawValue: try r.decode(column: "rating", as: String.self)) { cases[key]?.ratings[try r.decode(column: "year", as: Int.self)] = v }
-        }
-        for r in try await rows(AwardRecordModel.schema, ["subject_key", "kind", "year", "award_type", "decision", "decided_on", "issuer", "revoked"]) {
-            let key = try r.decode(column: "subject_key", as: String.self)
-            cases[key]?.awards.append(AwardFact(
-                kind: try r.decode(column: "kind", as: String.self), year: try r.decode(column: "year", as: Int.self),
-                type: AwardType(rawValue: try r.decode(column: "award_type", as: String.self)) ?? .merit,
-                decision: try r.decode(column: "decision", as: String?.self),
-                date: try r.decode(column: "decided_on", as: String?.self).flatMap(Day.init(iso:)),
-                issuer: try r.decode(column: "issuer", as: String?.self), revoked: try r.decode(column: "revoked", as: Bool.self)))
-        }
-        for r in try await rows(InitiativeRecord.schema, ["id", "subject_key", "year", "scope", "used_by", "title"]) {
-            let key = try r.decode(column: "subject_key", as: String.self)
-            cases[key]?.initiatives.append(InitiativeFact(
-                id: try r.decode(column: "id", as: UUID.self).uuidString, year: try r.decode(column: "year", as: Int.self),
-                scope: InitiativeScope(rawValue: try r.decode(column: "scope", as: String.self)) ?? .grassroots,
-                usedBy: try r.decode(column: "used_by", as: String?.self), title: try r.decode(column: "title", as: String.self)))
-        }
-        for r in try await rows(RestrictionRecord.schema, ["subject_key", "kind", "starts_on", "ends_on", "detail"]) {
-            let key = try r.decode(column: "subject_key", as: String.self)
-            guard let from = Day(iso: try r.decode(column: "starts_on", as: String.self)) else { continue }
-            let to = try r.decode(column: "ends_on", as: String?.self).flatMap(Day.init(iso:))
-            let detail = try r.decode(column: "detail", as: String.self)
-            if try r.decode(column: "kind", as: String.self) == "discipline" { cases[key]?.disciplines.append(DisciplineFact(from: from, to: to, form: detail)) }
-            else { cases[key]?.freezes.append(FreezeFact(from: from, to: to, reason: detail)) }
-        }
-        let unitIDs = batch.compactMap(\.subject.unitID)
-        if !unitIDs.isEmpty {
-            let years = try await sql.select().columns(["unit_id", "year", "members", "completed", "ldtt", "cstdcs", "disciplined", "led_bloc"].map { SQLIdentifier($0) })
-                .from(UnitYearRecord.schema).where(SQLIdentifier("unit_id"), .in, unitIDs).all()
-            for r in years {
-                let key = RegisterSubject.unit(try r.decode(column: "unit_id", as: UUID.self)).key
-                let y = try r.decode(column: "year", as: Int.self)
-                cases[key]?.memberStats[y] = MemberStats(
-                    year: y, members: try r.decode(column: "members", as: Int.self), completed: try r.decode(column: "completed", as: Int.self),
-                    LDTT: try r.decode(column: "ldtt", as: Int.self), CSTDCS: try r.decode(column: "cstdcs", as: Int.self),
-                    disciplined: try r.decode(column: "disciplined", as: Int?.self))
-                if try r.decode(column: "led_bloc", as: Bool.self) {
-                    let led = cases[key]?.ledBloc ?? []
-                    cases[key]?.ledBloc = led.union([y])
-                }
-            }
-        }
-        return batch.compactMap { cases[$0.subject.key] }
     }
 
     /// A subject's case from its loaded facts.
