@@ -1,5 +1,7 @@
 import Fluent
+import FluentPostgresDriver
 import FluentSQLiteDriver
+import PostgresNIO
 import Foundation
 import NIOConcurrencyHelpers
 import SQLKit
@@ -42,6 +44,28 @@ enum CaseBatchLoader {
                          initiatives: try await rows(InitiativeRecord.schema, Columns.initiatives, "subject_key", k),
                          restrictions: try await rows(RestrictionRecord.schema, Columns.restrictions, "subject_key", k),
                          unitYears: unitIDs.isEmpty ? [] : try await rows(UnitYearRecord.schema, Columns.unitYears, "unit_id", try unitIDs.map { try SQLiteDataEncoder().encode($0) }))
+        } else if let pg = db as? any PostgresDatabase {
+            // PostgreSQL: an array bind (`= ANY($1)`) and cells decoded by PostgresNIO's own decoders, not Codable.
+            func rows<V: PostgresArrayEncodable>(_ table: String, _ columns: String, _ column: String, _ values: [V]) async throws -> [PostgresCells] {
+                var binds = PostgresBindings(capacity: 1)
+                try binds.append(values, context: .default)
+                let query = PostgresQuery(unsafeSQL: "SELECT \(columns) FROM \(table) WHERE \(column) = ANY($1)", binds: binds)
+                db.logger.debug("Executing query", metadata: ["sql": .string(query.sql)])
+                let logger = db.logger
+                return try await pg.withConnection { conn in
+                    conn.eventLoop.makeFutureWithTask {
+                        var out: [PostgresCells] = []
+                        for try await row in try await conn.query(query, logger: logger) { out.append(PostgresCells(row: row.makeRandomAccess())) }
+                        return out
+                    }
+                }.get()
+            }
+            try assemble(&cases,
+                         ratings: try await rows(RatingRecord.schema, Columns.ratings, "subject_key", keys),
+                         awards: try await rows(AwardRecordModel.schema, Columns.awards, "subject_key", keys),
+                         initiatives: try await rows(InitiativeRecord.schema, Columns.initiatives, "subject_key", keys),
+                         restrictions: try await rows(RestrictionRecord.schema, Columns.restrictions, "subject_key", keys),
+                         unitYears: unitIDs.isEmpty ? [] : try await rows(UnitYearRecord.schema, Columns.unitYears, "unit_id", unitIDs))
         } else if let sql = db as? any SQLDatabase {
             func rows<V: Encodable & Sendable>(_ table: String, _ columns: String, _ column: String, _ values: [V]) async throws -> [SQLCells] {
                 try await sql.select().columns(columns.split(separator: ",").map { SQLIdentifier(String($0)) }).from(table)
@@ -142,6 +166,19 @@ struct SQLiteCells: Cells {
             throw CellError(column: i)
         }
     }
+}
+
+/// PostgreSQL's cells, decoded by PostgresNIO (no Codable).
+struct PostgresCells: Cells {
+    let row: PostgresRandomAccessRow
+
+    private func cell(_ i: Int) throws -> PostgresCell { guard i < row.count else { throw CellError(column: i) }; return row[i] }
+    func string(_ i: Int) throws -> String { try cell(i).decode(String.self) }
+    func optionalString(_ i: Int) -> String? { (try? cell(i).decode(String?.self)) ?? nil }
+    func int(_ i: Int) throws -> Int { try cell(i).decode(Int.self) }
+    func optionalInt(_ i: Int) -> Int? { (try? cell(i).decode(Int?.self)) ?? nil }
+    func bool(_ i: Int) throws -> Bool { try cell(i).decode(Bool.self) }
+    func uuid(_ i: Int) throws -> UUID { try cell(i).decode(UUID.self) }
 }
 
 /// Any SQL database's row, through SQLKit (PostgreSQL decodes these types without `Codable`'s reflection).
