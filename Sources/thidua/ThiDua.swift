@@ -118,15 +118,33 @@ struct DemoCommand: AsyncParsableCommand {
     var scale: String?
     @ArgumentParser.Option(help: "Hạt sinh dữ liệu: cùng hạt, cùng dữ liệu.") var seed: UInt64 = 2026
     @ArgumentParser.Flag(help: "Thêm dữ liệu mô phỏng vào một cơ sở dữ liệu đã có dữ liệu (không ghi đè gì).") var force = false
+    @ArgumentParser.Option(name: .customLong("cases-out"), help: "Không ghi vào cơ sở dữ liệu: ghi các hồ sơ xét (JSON Lines) ra tệp này, để `thidua eligibility bulk --cases` xét.")
+    var casesOut: String?
 
     func validate() throws {
         if let scale, ProvinceGenerator.Scale.named(scale) == nil {
             throw ValidationError("không có cỡ “\(scale)”: dùng một trong \(ProvinceGenerator.Scale.all.map(\.name).joined(separator: ", ")).")
         }
-        if scale == nil && force { throw ValidationError("--force chỉ dùng cùng --scale.") }
+        if scale == nil && (force || casesOut != nil) { throw ValidationError("--force và --cases-out chỉ dùng cùng --scale.") }
     }
 
     func run() async throws {
+        if let scale, let casesOut, let size = ProvinceGenerator.Scale.named(scale) {
+            guard FileManager.default.createFile(atPath: casesOut, contents: nil), let out = FileHandle(forWritingAtPath: casesOut) else {
+                failAndExit("không ghi được tệp \(casesOut)")
+            }
+            let gen = ProvinceGenerator(scale: size, seed: seed)
+            var buffer = Data()
+            try gen.caseFileLines(evaluationYear: gen.lastYear, asOf: Day(gen.lastYear + 1, 1, 31)) { line in
+                buffer.append(contentsOf: line.utf8)
+                buffer.append(0x0a)
+                if buffer.count > 1 << 20 { out.write(buffer); buffer.removeAll(keepingCapacity: true) }
+            }
+            out.write(buffer)
+            try out.close()
+            print("Đã ghi \(VietnameseFormat.number(size.units + size.people)) hồ sơ xét vào \(casesOut) (năm \(gen.lastYear), hạt \(seed)).")
+            return
+        }
         guard let scale else {
             let app = try await makeApp(demo: true)
             try await app.asyncShutdown()

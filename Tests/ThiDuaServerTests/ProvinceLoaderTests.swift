@@ -42,6 +42,14 @@ import VaporTesting
             let bulk = try await Operations.bulkRegister(app, year: 2025)
             #expect(bulk.subjects == subjects.count)
             #expect(bulk.timing.map { $0.judgeSeconds > 0 && $0.loadSeconds > 0 && $0.peakMemoryMB > 0 } == true)
+            // The same register written as a case file (`demo --scale … --cases-out`) gets the same verdicts.
+            var lines: [Substring] = []
+            let gen = ProvinceGenerator(scale: .sample, seed: 2026)
+            try gen.caseFileLines(evaluationYear: 2025, asOf: asOf) { lines.append(Substring($0)) }
+            let fromFile = EligibilityRunner.bulk(lines: lines, file: "sample.jsonl", catalogue: app.catalogue)
+            #expect(fromFile.errors.isEmpty, "\(fromFile.errors.prefix(3))")
+            #expect(fromFile.subjects == bulk.subjects)
+            #expect(fromFile.verdicts == bulk.verdicts)
         }
     }
 

@@ -272,3 +272,47 @@ public struct SplitMix64: Sendable {
     public mutating func below(_ n: UInt64) -> UInt64 { n == 0 ? 0 : next() % n }
     public mutating func pick(_ n: Int) -> Int { Int(below(UInt64(max(n, 0)))) }
 }
+
+extension ProvinceGenerator {
+    /// Every collective's and person's case as one line of a JSON-lines case file (`docs/eligibility.md`), for
+    /// `thidua eligibility bulk --cases` on registers too large to load into a database here. A discipline that ends
+    /// after `asOf` is written without its end (at `asOf` it is still running).
+    public func caseFileLines(evaluationYear: Int, asOf: Day, _ line: (String) throws -> Void) throws {
+        let units = units()
+        func json(_ object: [String: Any]) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        }
+        func common(_ h: History) -> [String: Any] {
+            var o: [String: Any] = ["evaluationYear": evaluationYear, "asOf": asOf.description]
+            o["ratings"] = h.ratings.map { ["year": $0.year, "rating": $0.rating.rawValue] as [String: Any] }
+            o["awards"] = h.awards.map { ["kind": $0.kind, "year": $0.year, "type": $0.type.rawValue] as [String: Any] }
+            o["initiatives"] = h.initiatives.enumerated().map { i, x -> [String: Any] in
+                var d: [String: Any] = ["id": "SK-\(i)-\(x.year)", "year": x.year, "scope": x.scope.rawValue]
+                if let used = x.usedBy { d["usedBy"] = used }
+                return d
+            }
+            o["disciplines"] = h.restrictions.filter { $0.kind == "discipline" }.map { r -> [String: Any] in
+                var d: [String: Any] = ["from": r.from.description, "form": r.detail]
+                if let to = r.to, to <= asOf { d["to"] = to.description }
+                return d
+            }
+            o["freezes"] = h.restrictions.filter { $0.kind == "freeze" }.map { ["from": $0.from.description, "reason": $0.detail] as [String: Any] }
+            return o
+        }
+        for (i, u) in units.enumerated() {
+            let h = unitHistory(i, unit: u, leads: { self.leader(of: u.bloc, year: $0, units: units) == i })
+            var o = common(h)
+            o["subject"] = ["type": "collective", "name": u.officialName, "armedForces": u.kind == .armedForces] as [String: Any]
+            o["memberStats"] = h.unitYears.map { ["year": $0.year, "members": $0.members, "completed": $0.completed, "LDTT": $0.ldtt,
+                                                   "CSTDCS": $0.cstdcs, "disciplined": $0.disciplined] as [String: Any] }
+            o["ledBloc"] = h.unitYears.filter(\.ledBloc).map(\.year)
+            try line(try json(o))
+            for p in u.people {
+                let person = person(p, unit: i)
+                var o = common(history(person: p, armedForces: u.kind == .armedForces))
+                o["subject"] = ["type": "individual", "name": person.fullName, "gender": person.gender.rawValue, "armedForces": u.kind == .armedForces] as [String: Any]
+                try line(try json(o))
+            }
+        }
+    }
+}
