@@ -84,6 +84,10 @@ extension Operations {
             judging += Date().timeIntervalSince(t1)
         }
         summary.timing = .init(loadSeconds: loading, judgeSeconds: judging, peakMemoryMB: peakMemoryMB())
+        if !subjects.isEmpty, try await !RegisterService.hasRatings(year: y, on: db) {
+            FileHandle.standardError.write(Data(("Lưu ý: " + RegisterService.noRatingsNotice(y) + "\n").utf8))
+        }
+        if subjects.isEmpty { FileHandle.standardError.write(Data("Lưu ý: sổ khen thưởng chưa có đơn vị hay người nào.\n".utf8)) }
         return summary
     }
 }

@@ -97,6 +97,15 @@ import VaporTesting
                 let batches = (n + RegisterService.batchSize - 1) / RegisterService.batchSize
                 #expect(counter.value <= 5 * batches && counter.value >= 4 * batches, "\(n) subjects: \(counter.value) queries")
             }
+            // A page of the report: the same subjects as the full list's slice, in at most four queries.
+            for range in [0..<200, 5..<205, 200..<400, 600..<800, 640..<660, 0..<subjects.count, 2000..<2200] {
+                counter.reset()
+                let (total, page) = try await RegisterService.subjectPage(of: units, range: range, on: db)
+                #expect(total == subjects.count)
+                let expected = subjects[min(range.lowerBound, subjects.count)..<min(range.upperBound, subjects.count)].map(\.subject.key)
+                #expect(page.map(\.subject.key) == expected, "\(range)")
+                #expect(counter.value <= 4, "\(range): \(counter.value) queries")
+            }
             // The subject page's facts: one query per kind of fact.
             counter.reset()
             _ = try await RegisterService.loadFacts([subjects[0].subject], on: db)
@@ -127,6 +136,10 @@ import VaporTesting
             #expect(beyond.status == .ok && beyond.body.string.contains("0–0 / \(VietnameseFormat.number(total))"))
             #expect(try await b.get("/register/report?year=2025&page=0").status == .unprocessableEntity)
             #expect(try await b.get("/register/report?year=2025&page=99999999999999999999").status == .unprocessableEntity)
+            #expect(!(try await b.get("/register/report?year=2025")).body.string.contains("id=\"no-data\""))
+            // A year with nothing recorded says so.
+            let empty = try await b.get("/register/report?year=2031")
+            #expect(empty.status == .ok && empty.body.string.contains("chưa có đánh giá, xếp loại nào của năm 2031"))
             let xlsx = try await b.get("/register/report.xlsx?year=2025")
             #expect(xlsx.status == .ok && xlsx.body.readableBytes > 10_000)
         }

@@ -349,18 +349,19 @@ struct RegisterController {
                              unconfirmed: r.results.contains { $0.verdict == .eligible && $0.usesUnconfirmedRule })
         }
         // Every subject's facts in a few queries (not several per subject): units, then each unit's people by name.
-        let all = try await RegisterService.subjects(of: units, on: req.db)
-        var subjects = all
+        let total: Int, subjects: [RegisterService.CaseSubject]
         if let page {
-            let range = Bounded.pageRange(page, size: Self.reportPageSize)
-            subjects = range.lowerBound < all.count ? Array(all[range.lowerBound..<min(range.upperBound, all.count)]) : []
+            (total, subjects) = try await RegisterService.subjectPage(of: units, range: Bounded.pageRange(page, size: Self.reportPageSize), on: req.db)
+        } else {
+            subjects = try await RegisterService.subjects(of: units, on: req.db)
+            total = subjects.count
         }
         let cases = try await RegisterService.loadCases(subjects, evaluationYear: year, asOf: asOf, on: req.db)
         for (s, c) in zip(subjects, cases) {
             rows.append(row(try evaluator.evaluate(c), name: s.name, kind: s.type,
                             href: RegisterPath.subject(s.subject).url([("year", String(year))]), unit: s.unit.shortName))
         }
-        return ReportData(rows: rows, year: year, asOf: asOf, scope: scope, total: all.count, page: page)
+        return ReportData(rows: rows, year: year, asOf: asOf, scope: scope, total: total, page: page)
     }
 
     struct ReportPage: Encodable, Sendable {
@@ -368,6 +369,7 @@ struct RegisterController {
         var year: Int
         var asOf: String
         var scope: String
+        var notice: String?
         var paging: String
         var prevPage: String?
         var nextPage: String?
@@ -387,10 +389,11 @@ struct RegisterController {
         }
         let first = data.rows.isEmpty ? 0 : (page - 1) * Self.reportPageSize + 1
         let last = data.rows.isEmpty ? 0 : first + data.rows.count - 1
+        let notice = try await RegisterService.hasRatings(year: data.year, on: req.db) ? nil : RegisterService.noRatingsNotice(data.year)
         let paging = "\(VietnameseFormat.number(first))–\(VietnameseFormat.number(last)) / \(VietnameseFormat.number(data.total)) tập thể và cá nhân · trang \(page)/\(pages)"
         return try await Pages.render(req, "register/report", title: "Ai đủ điều kiện khen thưởng năm \(data.year)",
                                       ReportPage(rows: data.rows, year: data.year, asOf: data.asOf.vietnamese, scope: data.scope,
-                                                 paging: paging, prevPage: page > 1 ? link(page - 1) : nil, nextPage: page < pages ? link(page + 1) : nil,
+                                                 notice: notice, paging: paging, prevPage: page > 1 ? link(page - 1) : nil, nextPage: page < pages ? link(page + 1) : nil,
                                                  xlsxURL: RegisterPath.reportXLSX.url([("year", String(data.year)), ("unit", try? req.query.get(String.self, at: "unit")),
                                                                                        ("bloc", try? req.query.get(String.self, at: "bloc")), ("asOf", try? req.query.get(String.self, at: "asOf"))]),
                                                  units: units.map { .init(value: $0.id!.uuidString, label: $0.officialName) },

@@ -95,7 +95,7 @@ enum RegisterService {
             for start in stride(from: 0, to: unitIDs.count, by: batchSize) {
                 let ids = Array(unitIDs[start..<min(start + batchSize, unitIDs.count)])
                 let rows = try await sql.select().columns(["id", "full_name", "gender", "unit_id"].map { SQLIdentifier($0) }).from(Person.schema)
-                    .where(SQLIdentifier("unit_id"), .in, ids).orderBy("full_name").all()
+                    .where(SQLIdentifier("unit_id"), .in, ids).orderBy("full_name").orderBy("id").all()
                 for r in rows {
                     let unitID = try r.decode(column: "unit_id", as: UUID.self)
                     guard let unit = byID[unitID] else { continue }
@@ -113,6 +113,78 @@ enum RegisterService {
             out += people[id] ?? []
         }
         return out
+    }
+
+    /// The subjects in `range` of the order `subjects(of:)` gives (each unit, then its people by name), and how many
+    /// there are in all, without listing them all: people counted per unit (one query per 500 units), then only the
+    /// units the page covers are read: a unit covered in part through LIMIT/OFFSET, the others whole (at most three
+    /// queries for the people whatever the size of the register).
+    static func subjectPage(of units: [Unit], range: Range<Int>, on db: any Database) async throws -> (total: Int, subjects: [CaseSubject]) {
+        guard let sql = db as? any SQLDatabase else {
+            let all = try await subjects(of: units, on: db)
+            return (all.count, Array(all[min(range.lowerBound, all.count)..<min(range.upperBound, all.count)]))
+        }
+        let ids = units.compactMap(\.id)
+        var counts: [UUID: Int] = [:]
+        for start in stride(from: 0, to: ids.count, by: batchSize) {
+            let chunk = Array(ids[start..<min(start + batchSize, ids.count)])
+            let rows = try await sql.select().column("unit_id").column(SQLFunction("count", args: SQLLiteral.all), as: "n").from(Person.schema)
+                .where(SQLIdentifier("unit_id"), .in, chunk).groupBy("unit_id").all()
+            for r in rows { counts[try r.decode(column: "unit_id", as: UUID.self)] = try r.decode(column: "n", as: Int.self) }
+        }
+        // The units the range covers, and which of their people (offsets among them, by name).
+        var covered: [(unit: Unit, id: UUID, withUnit: Bool, people: Range<Int>, whole: Bool)] = []
+        var slot = 0
+        for unit in units {
+            guard let id = unit.id else { continue }
+            let people = counts[id] ?? 0
+            let span = slot..<(slot + 1 + people)
+            slot = span.upperBound
+            guard span.overlaps(range) else { continue }
+            let from = max(range.lowerBound, span.lowerBound + 1) - (span.lowerBound + 1)
+            let to = max(min(range.upperBound, span.upperBound) - (span.lowerBound + 1), from)
+            covered.append((unit, id, range.contains(span.lowerBound), from..<to, from == 0 && to == people))
+        }
+        func person(_ r: any SQLRow, _ unit: Unit) throws -> CaseSubject {
+            CaseSubject(subject: .person(try r.decode(column: "id", as: UUID.self)), unit: unit, type: .individual,
+                        name: try r.decode(column: "full_name", as: String.self),
+                        gender: try r.decode(column: "gender", as: String?.self).flatMap(Gender.init(rawValue:)))
+        }
+        var people: [UUID: [CaseSubject]] = [:]
+        // Units covered whole: in one query (per 500). Units covered in part (the first and the last): LIMIT/OFFSET.
+        let whole = covered.filter { $0.whole && !$0.people.isEmpty }
+        let byID = Dictionary(whole.map { ($0.id, $0.unit) }, uniquingKeysWith: { a, _ in a })
+        for start in stride(from: 0, to: whole.count, by: batchSize) {
+            let chunk = whole[start..<min(start + batchSize, whole.count)].map(\.id)
+            let rows = try await sql.select().columns(["id", "full_name", "gender", "unit_id"].map { SQLIdentifier($0) }).from(Person.schema)
+                .where(SQLIdentifier("unit_id"), .in, chunk).orderBy("full_name").orderBy("id").all()
+            for r in rows {
+                let unitID = try r.decode(column: "unit_id", as: UUID.self)
+                if let unit = byID[unitID] { people[unitID, default: []].append(try person(r, unit)) }
+            }
+        }
+        for c in covered where !c.whole && !c.people.isEmpty {
+            let rows = try await sql.select().columns(["id", "full_name", "gender"].map { SQLIdentifier($0) }).from(Person.schema)
+                .where(SQLIdentifier("unit_id"), .equal, c.id).orderBy("full_name").orderBy("id").limit(c.people.count).offset(c.people.lowerBound).all()
+            people[c.id] = try rows.map { try person($0, c.unit) }
+        }
+        var out: [CaseSubject] = []
+        for c in covered {
+            if c.withUnit { out.append(CaseSubject(subject: .unit(c.id), unit: c.unit, type: .collective, name: c.unit.officialName, gender: nil)) }
+            out += people[c.id] ?? []
+        }
+        return (slot, out)
+    }
+
+    /// Whether any rating of `year` is recorded (stops at the first): without one, every verdict of the year is
+    /// "needs data", and the report and bulk say so.
+    static func hasRatings(year: Int, on db: any Database) async throws -> Bool {
+        try await RatingRecord.query(on: db).filter(\.$year == year).first() != nil
+    }
+
+    /// The notice shown when nothing of `year` is recorded.
+    static func noRatingsNotice(_ year: Int) -> String {
+        "Sổ khen thưởng chưa có đánh giá, xếp loại nào của năm \(year): mọi kết quả dưới đây là “thiếu dữ liệu”. Hãy nhập xếp loại năm \(year) (hoặc chọn năm khác)."
     }
 
     /// How many subjects one batch of queries covers (an IN list well under both databases' limits on bound values).
