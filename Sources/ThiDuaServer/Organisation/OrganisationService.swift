@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import ThiDuaCore
 import Vapor
@@ -56,29 +57,36 @@ enum OrganisationService {
     }
 
     static func blocDTO(_ b: Bloc, year: Int?, on db: any Database) async throws -> BlocDTO {
-        let id = try b.requireID()
-        var members: [UnitRef] = []
-        var leader: UnitRef?, deputy: UnitRef?
-        var isDemo = false
-        var plan = ""
-        if let year {
-            let ms = try await Membership.query(on: db).filter(\.$blocID == id).filter(\.$year == year).all()
-            let units = try await Unit.query(on: db).filter(\.$id ~~ ms.map(\.unitID)).all()
-            let byID = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0) })
-            members = ms.compactMap { m in
-                byID[m.unitID].map { UnitRef(id: $0.id!, officialName: $0.officialName, shortName: $0.shortName, membershipID: m.id) }
+        try await blocDTOs([b], year: year, on: db)[0]
+    }
+
+    /// The blocs with their members, leader and deputy of `year`, in three queries whatever the number of blocs.
+    static func blocDTOs(_ blocs: [Bloc], year: Int?, on db: any Database) async throws -> [BlocDTO] {
+        let ids = try blocs.map { try $0.requireID() }
+        var memberships: [UUID: [Membership]] = [:]
+        var blocYears: [UUID: BlocYear] = [:]
+        var units: [UUID: Unit] = [:]
+        if let year, !ids.isEmpty {
+            let ms = try await Membership.query(on: db).filter(\.$blocID ~~ ids).filter(\.$year == year).all()
+            memberships = Dictionary(grouping: ms, by: \.blocID)
+            let unitIDs = Array(Set(ms.map(\.unitID)))
+            if !unitIDs.isEmpty {
+                for u in try await Unit.query(on: db).filter(\.$id ~~ unitIDs).all() { if let id = u.id { units[id] = u } }
+            }
+            for by in try await BlocYear.query(on: db).filter(\.$blocID ~~ ids).filter(\.$year == year).all() { blocYears[by.blocID] = by }
+        }
+        return zip(blocs, ids).map { b, id in
+            var members = (memberships[id] ?? []).compactMap { m in
+                units[m.unitID].map { UnitRef(id: m.unitID, officialName: $0.officialName, shortName: $0.shortName, membershipID: m.id) }
             }
             // The order agencies are listed in official texts is not alphabetical; keep creation order stable by name.
             members.sort { $0.officialName.localizedStandardCompare($1.officialName) == .orderedAscending }
-            if let by = try await BlocYear.query(on: db).filter(\.$blocID == id).filter(\.$year == year).first() {
-                leader = members.first { $0.id == by.leaderUnitID }
-                deputy = members.first { $0.id == by.deputyUnitID }
-                isDemo = by.leadershipIsDemo
-                plan = by.plan
-            }
+            let by = year == nil ? nil : blocYears[id]
+            return BlocDTO(id: id, name: b.name, organiser: b.organiser, organiserLabel: BlocOrganiser.label(b.organiser), year: year,
+                           members: members, leader: members.first { $0.id == by?.leaderUnitID && by?.leaderUnitID != nil },
+                           deputy: members.first { $0.id == by?.deputyUnitID && by?.deputyUnitID != nil },
+                           leadershipIsDemo: by?.leadershipIsDemo ?? false, plan: by?.plan ?? "")
         }
-        return BlocDTO(id: id, name: b.name, organiser: b.organiser, organiserLabel: BlocOrganiser.label(b.organiser), year: year,
-                       members: members, leader: leader, deputy: deputy, leadershipIsDemo: isDemo, plan: plan)
     }
 
     static func blocDTOs(_ req: Request, year: Int) async throws -> [BlocDTO] {
@@ -86,17 +94,19 @@ enum OrganisationService {
         if let q = try? req.query.get(String.self, at: "q"), !q.isEmpty {
             query = query.filter(\.$searchText, .custom("LIKE"), "%" + VietnameseText.searchKey(q) + "%")
         }
-        var out: [BlocDTO] = []
-        for b in try await query.all() { out.append(try await blocDTO(b, year: year, on: req.db)) }
-        return out
+        return try await blocDTOs(try await query.all(), year: year, on: req.db)
     }
 
     static func years(on db: any Database) async throws -> [YearDTO] {
         let years = try await EmulationYear.query(on: db).sort(\.$year, .descending).all()
-        let memberships = try await Membership.query(on: db).all()
+        // Counted by the database (a province holds tens of thousands of memberships over the years).
+        var counts: [Int: (blocs: Int, members: Int)] = [:]
+        if let sql = db as? any SQLDatabase {
+            let rows = try await sql.raw("SELECT year, COUNT(DISTINCT bloc_id) AS blocs, COUNT(*) AS members FROM memberships GROUP BY year").all()
+            for r in rows { counts[try r.decode(column: "year", as: Int.self)] = (try r.decode(column: "blocs", as: Int.self), try r.decode(column: "members", as: Int.self)) }
+        }
         return years.map { y in
-            let ms = memberships.filter { $0.year == y.year }
-            return YearDTO(year: y.year, theme: y.theme, blocCount: Set(ms.map(\.blocID)).count, memberCount: ms.count)
+            YearDTO(year: y.year, theme: y.theme, blocCount: counts[y.year]?.blocs ?? 0, memberCount: counts[y.year]?.members ?? 0)
         }
     }
 
