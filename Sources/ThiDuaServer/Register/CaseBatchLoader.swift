@@ -38,12 +38,9 @@ enum CaseBatchLoader {
                 return out.withLockedValue { $0 }
             }
             let k = keys.map { SQLiteData.text($0) }
-            try assemble(&cases,
-                         ratings: try await rows(RatingRecord.schema, Columns.ratings, "subject_key", k),
-                         awards: try await rows(AwardRecordModel.schema, Columns.awards, "subject_key", k),
-                         initiatives: try await rows(InitiativeRecord.schema, Columns.initiatives, "subject_key", k),
-                         restrictions: try await rows(RestrictionRecord.schema, Columns.restrictions, "subject_key", k),
-                         unitYears: unitIDs.isEmpty ? [] : try await rows(UnitYearRecord.schema, Columns.unitYears, "unit_id", try unitIDs.map { try SQLiteDataEncoder().encode($0) }))
+            let u = try unitIDs.map { try SQLiteDataEncoder().encode($0) }
+            try await read(&cases, hasUnits: !unitIDs.isEmpty,
+                           bySubject: { try await rows($0, $1, "subject_key", k) }, byUnit: { try await rows($0, $1, "unit_id", u) })
         } else if let pg = db as? any PostgresDatabase {
             // PostgreSQL: an array bind (`= ANY($1)`) and cells decoded by PostgresNIO's own decoders, not Codable.
             func rows<V: PostgresArrayEncodable>(_ table: String, _ columns: String, _ column: String, _ values: [V]) async throws -> [PostgresCells] {
@@ -60,23 +57,15 @@ enum CaseBatchLoader {
                     }
                 }.get()
             }
-            try assemble(&cases,
-                         ratings: try await rows(RatingRecord.schema, Columns.ratings, "subject_key", keys),
-                         awards: try await rows(AwardRecordModel.schema, Columns.awards, "subject_key", keys),
-                         initiatives: try await rows(InitiativeRecord.schema, Columns.initiatives, "subject_key", keys),
-                         restrictions: try await rows(RestrictionRecord.schema, Columns.restrictions, "subject_key", keys),
-                         unitYears: unitIDs.isEmpty ? [] : try await rows(UnitYearRecord.schema, Columns.unitYears, "unit_id", unitIDs))
+            try await read(&cases, hasUnits: !unitIDs.isEmpty,
+                           bySubject: { try await rows($0, $1, "subject_key", keys) }, byUnit: { try await rows($0, $1, "unit_id", unitIDs) })
         } else if let sql = db as? any SQLDatabase {
             func rows<V: Encodable & Sendable>(_ table: String, _ columns: String, _ column: String, _ values: [V]) async throws -> [SQLCells] {
                 try await sql.select().columns(columns.split(separator: ",").map { SQLIdentifier(String($0)) }).from(table)
                     .where(SQLIdentifier(column), .in, values).all().map(SQLCells.init)
             }
-            try assemble(&cases,
-                         ratings: try await rows(RatingRecord.schema, Columns.ratings, "subject_key", keys),
-                         awards: try await rows(AwardRecordModel.schema, Columns.awards, "subject_key", keys),
-                         initiatives: try await rows(InitiativeRecord.schema, Columns.initiatives, "subject_key", keys),
-                         restrictions: try await rows(RestrictionRecord.schema, Columns.restrictions, "subject_key", keys),
-                         unitYears: unitIDs.isEmpty ? [] : try await rows(UnitYearRecord.schema, Columns.unitYears, "unit_id", unitIDs))
+            try await read(&cases, hasUnits: !unitIDs.isEmpty,
+                           bySubject: { try await rows($0, $1, "subject_key", keys) }, byUnit: { try await rows($0, $1, "unit_id", unitIDs) })
         } else {
             let facts = try await RegisterService.loadFacts(batch.map(\.subject), on: db)
             return batch.map { RegisterService.makeCase($0, facts: facts[$0.subject.key] ?? .init(), evaluationYear: evaluationYear, asOf: asOf) }
@@ -91,6 +80,17 @@ enum CaseBatchLoader {
         static let initiatives = "id,subject_key,year,scope,used_by,title"
         static let restrictions = "subject_key,kind,starts_on,ends_on,detail"
         static let unitYears = "unit_id,year,members,completed,ldtt,cstdcs,disciplined,led_bloc"
+    }
+
+    /// Reads the five kinds of fact, by subject key and (member counts) by unit, then adds them to the cases.
+    static func read<R: Cells>(_ cases: inout [String: EligibilityCase], hasUnits: Bool,
+                               bySubject: (String, String) async throws -> [R], byUnit: (String, String) async throws -> [R]) async throws {
+        try assemble(&cases,
+                     ratings: try await bySubject(RatingRecord.schema, Columns.ratings),
+                     awards: try await bySubject(AwardRecordModel.schema, Columns.awards),
+                     initiatives: try await bySubject(InitiativeRecord.schema, Columns.initiatives),
+                     restrictions: try await bySubject(RestrictionRecord.schema, Columns.restrictions),
+                     unitYears: hasUnits ? try await byUnit(UnitYearRecord.schema, Columns.unitYears) : [])
     }
 
     static func assemble<R: Cells>(_ cases: inout [String: EligibilityCase], ratings: [R], awards: [R], initiatives: [R], restrictions: [R], unitYears: [R]) throws {
