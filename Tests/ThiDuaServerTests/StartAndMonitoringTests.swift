@@ -128,6 +128,8 @@ import VaporTesting
                 #expect(message.hasPrefix("bước cập nhật cấu trúc “0001_create_users” thất bại"), "\(message)")
                 #expect(message.contains("users"), "\(message)")
             }
+            // An error that is not the database's is said in its own words, without the database's address.
+            #expect(Operations.explain(DomainError.invalid("Không đọc được tệp khóa nhật ký."), config: app.thiduaConfig) == "Không đọc được tệp khóa nhật ký.")
         }
     }
 

@@ -39,9 +39,12 @@ struct DatabaseTrouble: Error, CustomStringConvertible {
             return postgres(e, at: at, user: user, host: host, database: database)
         case let e as SQLiteError:
             return .init(message: "\(at): SQLite báo lỗi: \(e.message)", transient: e.reason == .busy || e.reason == .locked)
+        case let e as DomainError:
+            // Not the database's: a setting (the audit key file, …) said in its own words.
+            return .init(message: e.reason, transient: false)
         default:
             if let net = network(error) { return .init(message: "không kết nối được \(at): \(net)", transient: true) }
-            return .init(message: "\(at): \(Redaction.urls(in: String(String(describing: error).prefix(400))))", transient: false)
+            return .init(message: Redaction.urls(in: String(String(describing: error).prefix(400))), transient: false)
         }
     }
 
