@@ -37,7 +37,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from thidua_support import free_port
+from thidua_support import free_port, stop_process
 
 DEMO_PASSWORD = "crash-demo-password"
 UNITS = ["bchqs", "bdbp", "congan", "vksnd", "tand", "pccc", "thanhtra", "sotuphap", "thads"]
@@ -87,13 +87,7 @@ class Server:
         self.proc.wait()
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 20)
 
 
 class API:

@@ -34,7 +34,7 @@ import threading
 import time
 import urllib.parse
 
-from thidua_support import free_port
+from thidua_support import free_port, stop_process
 
 DEMO_PASSWORD = "multi-demo-password"
 DB_PASSWORD = "thidua-pw-7x"
@@ -168,13 +168,7 @@ class Instance:
             return ""
 
     def stop(self):
-        if self.alive():
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 40)
 
     def kill(self):
         if self.alive():
@@ -251,12 +245,7 @@ class Nginx:
         raise SystemExit("nginx did not start: " + open(os.path.join(self.root, "stderr")).read()[-500:])
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGQUIT)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop_process(self.proc, 10, signal.SIGQUIT)
 
 
 def run_start(binary, env, timeout=60):

@@ -122,13 +122,7 @@ struct SessionCookieMiddleware: AsyncMiddleware {
         } catch {
             // Reading or writing the session failed (the database away): the same Vietnamese answer as elsewhere,
             // an error page for a browser, never Vapor's English one.
-            let plain = ThiDuaErrorMiddleware.plain(error, req: req)
-            if plain.status == .serviceUnavailable { plain.headers.replaceOrAdd(name: .retryAfter, value: "10") }
-            if req.isAPI { return plain }
-            let (status, reason, _) = ThiDuaErrorMiddleware.describe(error, req: req)
-            guard let page = try? await Pages.error(req, status: status, reason: reason) else { return plain }
-            if status == .serviceUnavailable { page.headers.replaceOrAdd(name: .retryAfter, value: "10") }
-            return page
+            return (try? await ThiDuaErrorMiddleware.answer(error, req: req)) ?? ThiDuaErrorMiddleware.plain(error, req: req)
         }
         if !req.hasSession || req.session.data.snapshot.isEmpty {
             if req.cookies[SessionCookie.name] != nil {

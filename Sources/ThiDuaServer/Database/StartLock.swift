@@ -37,6 +37,8 @@ enum StartLock {
     private static func withAdvisoryLock(_ app: Application, configuration: PostgresConnection.Configuration, key: Int64,
                                          _ body: () async throws -> Void) async throws {
         let conn = try await PostgresConnection.connect(on: app.eventLoopGroup.any(), configuration: configuration, id: 0, logger: app.logger)
+        // The lock belongs to this connection's session: closing the connection releases it, however `body` ended.
+        let outcome: Result<Void, any Error>
         do {
             var got = false
             for try await value in try await conn.query("SELECT pg_try_advisory_lock(\(key))", logger: app.logger).decode(Bool.self) { got = value }
@@ -44,19 +46,13 @@ enum StartLock {
                 app.logger.notice("Một phiên bản khác đang cập nhật cơ sở dữ liệu; chờ nó xong.")
                 _ = try await conn.query("SELECT pg_advisory_lock(\(key))", logger: app.logger)
             }
-            do {
-                try await body()
-            } catch {
-                _ = try? await conn.query("SELECT pg_advisory_unlock(\(key))", logger: app.logger)
-                try? await conn.close()
-                throw error
-            }
-            _ = try? await conn.query("SELECT pg_advisory_unlock(\(key))", logger: app.logger)
-            try? await conn.close()
+            try await body()
+            outcome = .success(())
         } catch {
-            try? await conn.close()
-            throw error
+            outcome = .failure(error)
         }
+        try? await conn.close()
+        try outcome.get()
     }
 
     private static func withFileLock(_ app: Application, path: String, _ body: () async throws -> Void) async throws {

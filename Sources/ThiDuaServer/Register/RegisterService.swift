@@ -85,34 +85,47 @@ enum RegisterService {
         var gender: Gender?
     }
 
-    /// The collectives and people of `units`, in order: each unit, then its people by name; people read as plain rows
-    /// (four columns), not models, so that a province's 50.000 cost one light query.
+    /// The collectives and people of `units`, in order: each unit, then its people by name (`peopleByUnit`).
     static func subjects(of units: [Unit], on db: any Database) async throws -> [CaseSubject] {
-        let unitIDs = units.compactMap(\.id)
         var people: [UUID: [CaseSubject]] = [:]
-        let byID = Dictionary(units.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
-        if let sql = db as? any SQLDatabase {
-            for start in stride(from: 0, to: unitIDs.count, by: batchSize) {
-                let ids = Array(unitIDs[start..<min(start + batchSize, unitIDs.count)])
-                let rows = try await sql.select().columns(["id", "full_name", "gender", "unit_id"].map { SQLIdentifier($0) }).from(Person.schema)
-                    .where(SQLIdentifier("unit_id"), .in, ids).orderBy("full_name").orderBy("id").all()
-                for r in rows {
-                    let unitID = try r.decode(column: "unit_id", as: UUID.self)
-                    guard let unit = byID[unitID] else { continue }
-                    people[unitID, default: []].append(CaseSubject(
-                        subject: .person(try r.decode(column: "id", as: UUID.self)), unit: unit, type: .individual,
-                        name: try r.decode(column: "full_name", as: String.self),
-                        gender: try r.decode(column: "gender", as: String?.self).flatMap(Gender.init(rawValue:))))
-                }
-            }
-        }
+        if let sql = db as? any SQLDatabase { people = try await peopleByUnit(units, on: sql) }
         var out: [CaseSubject] = []
         for unit in units {
             guard let id = unit.id else { continue }
-            out.append(CaseSubject(subject: .unit(id), unit: unit, type: .collective, name: unit.officialName, gender: nil))
+            out.append(unitSubject(unit, id: id))
             out += people[id] ?? []
         }
         return out
+    }
+
+    /// A collective as a subject.
+    static func unitSubject(_ unit: Unit, id: UUID) -> CaseSubject {
+        CaseSubject(subject: .unit(id), unit: unit, type: .collective, name: unit.officialName, gender: nil)
+    }
+
+    /// A person read as a row (`id`, `full_name`, `gender`) as a subject of `unit`.
+    static func personSubject(_ r: any SQLRow, unit: Unit) throws -> CaseSubject {
+        CaseSubject(subject: .person(try r.decode(column: "id", as: UUID.self)), unit: unit, type: .individual,
+                    name: try r.decode(column: "full_name", as: String.self),
+                    gender: try r.decode(column: "gender", as: String?.self).flatMap(Gender.init(rawValue:)))
+    }
+
+    /// The people of `units`, each unit's by name, as plain rows (four columns), not models, in one query per 500
+    /// units: a province's 50.000 cost one light query.
+    static func peopleByUnit(_ units: [Unit], on sql: any SQLDatabase) async throws -> [UUID: [CaseSubject]] {
+        let byID = Dictionary(units.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
+        let ids = Array(byID.keys)
+        var people: [UUID: [CaseSubject]] = [:]
+        for start in stride(from: 0, to: ids.count, by: batchSize) {
+            let chunk = Array(ids[start..<min(start + batchSize, ids.count)])
+            let rows = try await sql.select().columns(["id", "full_name", "gender", "unit_id"].map { SQLIdentifier($0) }).from(Person.schema)
+                .where(SQLIdentifier("unit_id"), .in, chunk).orderBy("full_name").orderBy("id").all()
+            for r in rows {
+                let unitID = try r.decode(column: "unit_id", as: UUID.self)
+                if let unit = byID[unitID] { people[unitID, default: []].append(try personSubject(r, unit: unit)) }
+            }
+        }
+        return people
     }
 
     /// The subjects in `range` of the order `subjects(of:)` gives (each unit, then its people by name), and how many
@@ -145,32 +158,16 @@ enum RegisterService {
             let to = max(min(range.upperBound, span.upperBound) - (span.lowerBound + 1), from)
             covered.append((unit, id, range.contains(span.lowerBound), from..<to, from == 0 && to == people))
         }
-        func person(_ r: any SQLRow, _ unit: Unit) throws -> CaseSubject {
-            CaseSubject(subject: .person(try r.decode(column: "id", as: UUID.self)), unit: unit, type: .individual,
-                        name: try r.decode(column: "full_name", as: String.self),
-                        gender: try r.decode(column: "gender", as: String?.self).flatMap(Gender.init(rawValue:)))
-        }
-        var people: [UUID: [CaseSubject]] = [:]
         // Units covered whole: in one query (per 500). Units covered in part (the first and the last): LIMIT/OFFSET.
-        let whole = covered.filter { $0.whole && !$0.people.isEmpty }
-        let byID = Dictionary(whole.map { ($0.id, $0.unit) }, uniquingKeysWith: { a, _ in a })
-        for start in stride(from: 0, to: whole.count, by: batchSize) {
-            let chunk = whole[start..<min(start + batchSize, whole.count)].map(\.id)
-            let rows = try await sql.select().columns(["id", "full_name", "gender", "unit_id"].map { SQLIdentifier($0) }).from(Person.schema)
-                .where(SQLIdentifier("unit_id"), .in, chunk).orderBy("full_name").orderBy("id").all()
-            for r in rows {
-                let unitID = try r.decode(column: "unit_id", as: UUID.self)
-                if let unit = byID[unitID] { people[unitID, default: []].append(try person(r, unit)) }
-            }
-        }
+        var people = try await peopleByUnit(covered.filter { $0.whole && !$0.people.isEmpty }.map(\.unit), on: sql)
         for c in covered where !c.whole && !c.people.isEmpty {
             let rows = try await sql.select().columns(["id", "full_name", "gender"].map { SQLIdentifier($0) }).from(Person.schema)
                 .where(SQLIdentifier("unit_id"), .equal, c.id).orderBy("full_name").orderBy("id").limit(c.people.count).offset(c.people.lowerBound).all()
-            people[c.id] = try rows.map { try person($0, c.unit) }
+            people[c.id] = try rows.map { try personSubject($0, unit: c.unit) }
         }
         var out: [CaseSubject] = []
         for c in covered {
-            if c.withUnit { out.append(CaseSubject(subject: .unit(c.id), unit: c.unit, type: .collective, name: c.unit.officialName, gender: nil)) }
+            if c.withUnit { out.append(unitSubject(c.unit, id: c.id)) }
             out += people[c.id] ?? []
         }
         return (slot, out)

@@ -11,20 +11,25 @@ struct ThiDuaErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: req)
         } catch {
-            let (status, reason, field) = Self.describe(error, req: req)
-            Self.log(error, status: status, req: req)
-            let retryAfter = (error as? DomainError)?.retryAfter ?? (status == .serviceUnavailable ? 10 : nil)
-            if req.isAPI || req.headers.accept.contains(where: { $0.mediaType == .json }) && !req.headers.accept.contains(where: { $0.mediaType == .html }) {
-                struct Body: Content { var error: Bool; var reason: String; var field: String? }
-                let res = Response(status: status)
-                try res.content.encode(Body(error: true, reason: reason, field: field), as: .json)
-                if let retryAfter { res.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
-                return res
-            }
-            let page = try await Pages.error(req, status: status, reason: reason)
-            if let retryAfter { page.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
-            return page
+            return try await Self.answer(error, req: req)
         }
+    }
+
+    /// The answer to `error`, logged: JSON for the API (and for callers that accept only JSON), the error page otherwise.
+    static func answer(_ error: any Error, req: Request) async throws -> Response {
+        let (status, reason, field) = describe(error, req: req)
+        log(error, status: status, req: req)
+        let retryAfter = (error as? DomainError)?.retryAfter ?? (status == .serviceUnavailable ? 10 : nil)
+        if req.isAPI || req.headers.accept.contains(where: { $0.mediaType == .json }) && !req.headers.accept.contains(where: { $0.mediaType == .html }) {
+            struct Body: Content { var error: Bool; var reason: String; var field: String? }
+            let res = Response(status: status)
+            try res.content.encode(Body(error: true, reason: reason, field: field), as: .json)
+            if let retryAfter { res.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
+            return res
+        }
+        let page = try await Pages.error(req, status: status, reason: reason)
+        if let retryAfter { page.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
+        return page
     }
 
     /// An answer that needs neither the session nor the views: JSON for the API, plain text otherwise.
