@@ -39,25 +39,30 @@ extension Array where Element == UInt8 {
     }
 }
 
-struct CSRFMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+struct CSRFMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         // Forms of signed-in users, and the login form. A POST from nobody to any other form changes nothing:
         // its route sends the visitor to the login page (a session that ended shows the login, not a CSRF error).
-        if !req.isAPI, req.method == .POST, req.principal != nil || req.url.path == CommonPath.login.url {
-            // Larger forms arrive as a stream: collect them (up to the route size limit) before reading the token.
-            _ = try await req.body.collect(max: 1 << 20).get()
-            struct Form: Decodable { var csrf: String? }
-            let sent = (try? req.content.decode(Form.self))?.csrf
-            // The login form: the token in its cookie; every other form: the session's.
-            let expected = req.url.path == CommonPath.login.url ? req.cookies[CSRF.loginCookie]?.string : req.session.data["csrf"]
-            guard let expected, let sent, !sent.isEmpty, constantTimeEquals(expected, sent) else {
-                throw DomainError(.forbidden, "Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã bảo vệ CSRF). Vui lòng tải lại trang và thử lại; dữ liệu chưa được lưu.")
-            }
+        guard !req.isAPI, req.method == .POST, req.principal != nil || req.url.path == CommonPath.login.url else {
+            return next.respond(to: req)
         }
-        return try await next.respond(to: req)
+        return req.eventLoop.makeFutureWithTask { try await Self.check(req) }.flatMap { next.respond(to: req) }
     }
 
-    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    /// Refuses (403) a form whose token is missing or not the session's (the login form's: its cookie's).
+    static func check(_ req: Request) async throws {
+        // Larger forms arrive as a stream: collect them (up to the route size limit) before reading the token.
+        _ = try await req.body.collect(max: 1 << 20).get()
+        struct Form: Decodable { var csrf: String? }
+        let sent = (try? req.content.decode(Form.self))?.csrf
+        // The login form: the token in its cookie; every other form: the session's.
+        let expected = req.url.path == CommonPath.login.url ? req.cookies[CSRF.loginCookie]?.string : req.session.data["csrf"]
+        guard let expected, let sent, !sent.isEmpty, constantTimeEquals(expected, sent) else {
+            throw DomainError(.forbidden, "Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã bảo vệ CSRF). Vui lòng tải lại trang và thử lại; dữ liệu chưa được lưu.")
+        }
+    }
+
+    private static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0

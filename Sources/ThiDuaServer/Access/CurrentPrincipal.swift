@@ -45,8 +45,16 @@ enum PrincipalLoader {
 }
 
 /// Finds who is asking: the session cookie for pages, `Authorization: Bearer` for `/api/`.
-struct PrincipalMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+struct PrincipalMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        // Nobody to look up (no bearer token on the API, no session cookie on a page): no task, no query.
+        let asks = req.isAPI ? req.headers.bearerAuthorization != nil : req.cookies[SessionCookie.name] != nil
+        guard asks else { return next.respond(to: req) }
+        return req.eventLoop.makeFutureWithTask { try await Self.identify(req) }.flatMap { next.respond(to: req) }
+    }
+
+    /// Sets the request's principal from its bearer token (API) or its session (pages), or notes why not.
+    static func identify(_ req: Request) async throws {
         if req.isAPI {
             if let bearer = req.headers.bearerAuthorization {
                 let now = req.now
@@ -75,15 +83,28 @@ struct PrincipalMiddleware: AsyncMiddleware {
                 req.session.data["uid"] = nil
             }
         }
-        return try await next.respond(to: req)
     }
 }
 
 /// Enforces a route's `RoutePolicy` before its handler runs.
-struct PolicyMiddleware: AsyncMiddleware {
+struct PolicyMiddleware: Middleware {
     let policy: RoutePolicy
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        do {
+            switch try decide(req) {
+            case .pass: return next.respond(to: req)
+            case .answer(let res): return req.eventLoop.makeSucceededFuture(res)
+            }
+        } catch {
+            return req.eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    enum Decision { case pass, answer(Response) }
+
+    /// Whether the request may reach the route; a sign-in redirect for a visitor to a page; throws 401/403 otherwise.
+    func decide(_ req: Request) throws -> Decision {
         if policy == .monitoring {
             let decision = req.application.thiduaConfig.metricsAccess.decide(
                 peer: req.remoteAddress?.ipAddress, forwardedFor: req.headers.first(name: .xForwardedFor),
@@ -91,16 +112,16 @@ struct PolicyMiddleware: AsyncMiddleware {
             guard decision != .refused else {
                 throw DomainError.forbidden("Chỉ hệ thống giám sát được đọc địa chỉ này (THIDUA_METRICS_ALLOW hoặc THIDUA_METRICS_TOKEN).")
             }
-            return try await next.respond(to: req)
+            return .pass
         }
         let principal = req.principal
-        if policy.allows(principal) { return try await next.respond(to: req) }
+        if policy.allows(principal) { return .pass }
         if principal == nil {
             if req.isAPI {
                 throw DomainError(.unauthenticated, req.storage[TokenFailureKey.self] ?? "Cần gửi kèm mã truy cập (Authorization: Bearer …).")
             }
             let next = req.url.path + (req.url.query.map { "?" + $0 } ?? "")
-            return req.redirect(to: CommonPath.login.url([("next", LocalPath.safe(next))]))
+            return .answer(req.redirect(to: CommonPath.login.url([("next", LocalPath.safe(next))])))
         }
         throw DomainError.forbidden("Vai trò của bạn không được phép dùng chức năng này.")
     }

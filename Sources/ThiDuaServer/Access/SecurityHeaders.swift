@@ -6,26 +6,26 @@ import Vapor
 ///
 /// The policy allows scripts, styles, images, fonts and form targets from this site only: no inline script or
 /// style, no external origin, no framing.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
+struct SecurityHeadersMiddleware: Middleware {
     static let contentSecurityPolicy = [
         "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
         "connect-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'",
     ].joined(separator: "; ")
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let res: Response
-        do {
-            res = try await next.respond(to: req)
-        } catch {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: req)
             // Only what fails outside the routes' own error handling reaches here (static files, the session store):
             // answer it without touching the session.
-            res = ThiDuaErrorMiddleware.plain(error, req: req)
-        }
-        if !res.headers.contains(name: "Content-Security-Policy") { res.headers.add(name: "Content-Security-Policy", value: Self.contentSecurityPolicy) }
+            .recover { error in ThiDuaErrorMiddleware.plain(error, req: req) }
+            .map { res in Self.decorate(res, req: req) }
+    }
+
+    static func decorate(_ res: Response, req: Request) -> Response {
+        if !res.headers.contains(name: "Content-Security-Policy") { res.headers.add(name: "Content-Security-Policy", value: contentSecurityPolicy) }
         res.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         res.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         res.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        if Self.isHTTPS(req), var cookie = res.cookies[SessionCookie.name] {
+        if isHTTPS(req), var cookie = res.cookies[SessionCookie.name] {
             cookie.isSecure = true
             res.cookies[SessionCookie.name] = cookie
         }

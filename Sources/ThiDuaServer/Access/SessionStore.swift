@@ -114,24 +114,22 @@ struct ThiDuaSessions: SessionDriver {
 
 /// Keeps cookies honest around Vapor's sessions middleware: a response whose session holds nothing carries no
 /// session cookie (and clears one the browser sent, whose session has ended).
-struct SessionCookieMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let res: Response
-        do {
-            res = try await next.respond(to: req)
-        } catch {
+struct SessionCookieMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: req).map { res in
+            if !req.hasSession || req.session.data.snapshot.isEmpty {
+                if req.cookies[SessionCookie.name] != nil {
+                    res.cookies[SessionCookie.name] = .expired
+                } else {
+                    res.cookies[SessionCookie.name] = nil
+                }
+            }
+            return res
+        }.flatMapError { error in
             // Reading or writing the session failed (the database away): the same Vietnamese answer as elsewhere,
             // an error page for a browser, never Vapor's English one.
-            return (try? await ThiDuaErrorMiddleware.answer(error, req: req)) ?? ThiDuaErrorMiddleware.plain(error, req: req)
+            ThiDuaErrorMiddleware.answerFuture(error, req: req)
         }
-        if !req.hasSession || req.session.data.snapshot.isEmpty {
-            if req.cookies[SessionCookie.name] != nil {
-                res.cookies[SessionCookie.name] = .expired
-            } else {
-                res.cookies[SessionCookie.name] = nil
-            }
-        }
-        return res
     }
 }
 

@@ -5,14 +5,15 @@ import Vapor
 /// report ("mã yêu cầu …" on an error page) finds its lines in the logs. An id sent by a proxy is kept when it is
 /// short and plain (letters, digits, `-`, `_`, `.`, `:`; at most 64); any other is replaced, so that nobody can write
 /// into the logs through it.
-struct RequestIDMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+struct RequestIDMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let id = Self.isPlain(req.id) ? req.id : UUID().uuidString
         if id != req.id { req.logger[metadataKey: "request-id"] = .string(id) }
         req.storage[RequestIDKey.self] = id
-        let res = try await next.respond(to: req)
-        res.headers.replaceOrAdd(name: .xRequestId, value: id)
-        return res
+        return next.respond(to: req).map { res in
+            res.headers.replaceOrAdd(name: .xRequestId, value: id)
+            return res
+        }
     }
 
     static func isPlain(_ id: String) -> Bool {

@@ -6,12 +6,15 @@ import Vapor
 
 /// Turns every error into a Vietnamese answer: an HTML error page for browser routes, JSON
 /// `{"error": true, "reason": "…"}` for `/api/`. Nobody sees a stack trace or an English-only message.
-struct ThiDuaErrorMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: req)
-        } catch {
-            return try await Self.answer(error, req: req)
+struct ThiDuaErrorMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: req).flatMapError { error in Self.answerFuture(error, req: req) }
+    }
+
+    /// `answer` for a future-based middleware; an error page that cannot be rendered falls back to `plain`.
+    static func answerFuture(_ error: any Error, req: Request) -> EventLoopFuture<Response> {
+        req.eventLoop.makeFutureWithTask {
+            (try? await answer(error, req: req)) ?? plain(error, req: req)
         }
     }
 
