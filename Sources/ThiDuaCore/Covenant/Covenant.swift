@@ -161,7 +161,7 @@ public enum CovenantSeal {
 
     /// The full SHA-256 hex digest of the content and, when given, the frozen roster.
     public static func digest(blocID: UUID, year: Int, version: Int, content: CovenantContent, roster: CovenantRoster? = nil) -> String {
-        SHA256Digest.hash(Array(canonical(blocID: blocID, year: year, version: version, content: content, roster: roster))).map { String(format: "%02x", $0) }.joined()
+        Hex.lower(SHA256Digest.hash(Array(canonical(blocID: blocID, year: year, version: version, content: content, roster: roster))))
     }
 
     /// The short form shown to people: first 12 hex digits in groups of 4, upper case ("A1B2-C3D4-E5F6").

@@ -24,6 +24,6 @@ public struct AuditKey: Sendable {
 
     /// The lower-case hex HMAC-SHA-256 of a UTF-8 string.
     public func mac(_ text: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        Hex.lower(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Fluent
 import Foundation
 import ThiDuaCore
@@ -32,56 +31,55 @@ extension Request {
 
 /// The SHA-256 of a bearer token, as stored.
 func tokenDigest(_ token: String) -> String {
-    SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-}
-
-enum PrincipalLoader {
-    /// The principal of an enabled user, with all their grants.
-    static func load(userID: UUID, on db: any Database) async throws -> (Principal, UserSnapshot)? {
-        guard let user = try await User.find(userID, on: db), !user.disabled else { return nil }
-        let grants = try await RoleGrantModel.query(on: db).filter(\.$userID == userID).all().compactMap(\.grant)
-        return (Principal(userID: userID, username: user.username, grants: grants), user.snapshot)
-    }
+    SHA256Digest.hex(token)
 }
 
 /// Finds who is asking: the session cookie for pages, `Authorization: Bearer` for `/api/`.
 struct PrincipalMiddleware: Middleware {
     func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        // Nobody to look up (no bearer token on the API, no session cookie on a page): no task, no query.
-        let asks = req.isAPI ? req.headers.bearerAuthorization != nil : req.cookies[SessionCookie.name] != nil
-        guard asks else { return next.respond(to: req) }
-        return req.eventLoop.makeFutureWithTask { try await Self.identify(req) }.flatMap { next.respond(to: req) }
-    }
-
-    /// Sets the request's principal from its bearer token (API) or its session (pages), or notes why not.
-    static func identify(_ req: Request) async throws {
         if req.isAPI {
-            if let bearer = req.headers.bearerAuthorization {
-                let now = req.now
-                if let token = try await APIToken.query(on: req.db).filter(\.$tokenHash == tokenDigest(bearer.token)).first() {
-                    if token.revokedAt != nil {
-                        req.storage[TokenFailureKey.self] = "Mã truy cập đã bị thu hồi."
-                    } else if token.expiresAt <= now {
-                        req.storage[TokenFailureKey.self] = "Mã truy cập đã hết hạn; hãy xin mã mới tại /api/v1/auth/token."
-                    } else if let (p, u) = try await PrincipalLoader.load(userID: token.userID, on: req.db) {
-                        req.storage[PrincipalKey.self] = p
-                        req.storage[CurrentUserKey.self] = u
-                    } else {
-                        req.storage[TokenFailureKey.self] = "Tài khoản đã bị vô hiệu hóa."
-                    }
-                } else {
-                    req.storage[TokenFailureKey.self] = "Mã truy cập không hợp lệ."
-                }
-            }
-        } else if req.cookies[SessionCookie.name] != nil, let raw = req.session.data["uid"], let uid = UUID(uuidString: raw) {
-            // Only a request that carries the session cookie opens its session: touching it otherwise makes a new
-            // (empty) session and its cookie work on every cookie-less request.
-            if let (p, u) = try await PrincipalLoader.load(userID: uid, on: req.db) {
-                req.storage[PrincipalKey.self] = p
-                req.storage[CurrentUserKey.self] = u
+            // No bearer token: nobody to look up, no task, no query.
+            guard let bearer = req.headers.bearerAuthorization else { return next.respond(to: req) }
+            return req.eventLoop.makeFutureWithTask { try await Self.identify(bearer: bearer.token, req) }.flatMap { next.respond(to: req) }
+        }
+        // Only a request that carries the session cookie opens its session: touching it otherwise makes a new
+        // (empty) session and its cookie work on every cookie-less request.
+        guard req.cookies[SessionCookie.name] != nil, let raw = req.session.data["uid"], let uid = UUID(uuidString: raw) else {
+            return next.respond(to: req)
+        }
+        // The session's read found its user (the same query); one whose user changed since is looked up again.
+        if let loaded = req.storage[SessionPrincipalKey.self], loaded.principal.userID == uid {
+            Self.set(loaded, on: req)
+            return next.respond(to: req)
+        }
+        return req.eventLoop.makeFutureWithTask {
+            if let loaded = try await PrincipalLoader.load(userID: uid, on: req.db) {
+                Self.set(loaded, on: req)
             } else {
                 req.session.data["uid"] = nil
             }
+        }.flatMap { next.respond(to: req) }
+    }
+
+    static func set(_ loaded: PrincipalLoader.Loaded, on req: Request) {
+        req.storage[PrincipalKey.self] = loaded.principal
+        req.storage[CurrentUserKey.self] = loaded.user
+    }
+
+    /// Sets the request's principal from its bearer token, or notes why not (the 401's reason).
+    static func identify(bearer: String, _ req: Request) async throws {
+        guard let token = try await PrincipalLoader.token(digest: tokenDigest(bearer), on: req.db) else {
+            req.storage[TokenFailureKey.self] = "Mã truy cập không hợp lệ."
+            return
+        }
+        if token.revoked {
+            req.storage[TokenFailureKey.self] = "Mã truy cập đã bị thu hồi."
+        } else if token.expiresAt <= req.now {
+            req.storage[TokenFailureKey.self] = "Mã truy cập đã hết hạn; hãy xin mã mới tại /api/v1/auth/token."
+        } else if let loaded = token.principal {
+            set(loaded, on: req)
+        } else {
+            req.storage[TokenFailureKey.self] = "Tài khoản đã bị vô hiệu hóa."
         }
     }
 }

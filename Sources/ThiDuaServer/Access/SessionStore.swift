@@ -14,6 +14,8 @@ final class SessionRow: Model, @unchecked Sendable {
     @Field(key: "created_millis") var createdMillis: Int64
     @Field(key: "last_seen_millis") var lastSeenMillis: Int64
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $key, $data, $userID, $createdMillis, $lastSeenMillis] }
 }
 
 struct CreateSessions: AsyncMigration {
@@ -73,13 +75,15 @@ struct ThiDuaSessions: SessionDriver {
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
         let db = request.db, now = request.now, policy = policy(request)
         return request.eventLoop.makeFutureWithTask {
-            guard let row = try await SessionRow.query(on: db).filter(\.$key == sessionID.string).first() else { return nil }
+            // The row with its user and grants, in one query (`PrincipalMiddleware` then needs none).
+            guard let row = try await PrincipalLoader.session(key: sessionID.string, on: db) else { return nil }
             let data = Self.decode(row.data)
             if policy.isExpired(createdAt: Date(millis: row.createdMillis), lastSeenAt: Date(millis: row.lastSeenMillis),
-                                signedIn: row.userID != nil, now: now) {
-                try await row.delete(on: db)
+                                signedIn: row.signedIn, now: now) {
+                try await SessionRow.query(on: db).filter(\.$key == sessionID.string).delete()
                 return nil
             }
+            if let principal = row.principal { request.storage[SessionPrincipalKey.self] = principal }
             if policy.needsTouch(lastSeenAt: Date(millis: row.lastSeenMillis), now: now) {
                 try await SessionRow.query(on: db).filter(\.$key == sessionID.string).set(\.$lastSeenMillis, to: now.millis).update()
             }

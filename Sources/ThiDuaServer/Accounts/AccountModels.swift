@@ -21,6 +21,10 @@ final class User: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $username, $fullName, $email, $passwordHash, $disabled, $failedLogins, $lockedUntil, $isDemo, $mustChangePassword, $searchText, $createdAt]
+    }
     init(username: String, fullName: String, email: String?, passwordHash: String, isDemo: Bool = false) {
         self.username = username
         self.fullName = fullName
@@ -60,6 +64,8 @@ final class RoleGrantModel: Model, @unchecked Sendable {
     @OptionalField(key: "year") var year: Int?
 
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $userID, $role, $unitID, $blocID, $year] }
     init(userID: UUID, grant: RoleGrant) {
         self.userID = userID
         self.role = grant.role.rawValue
@@ -84,6 +90,8 @@ final class APIToken: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $userID, $tokenHash, $expiresAt, $revokedAt, $createdAt] }
     init(userID: UUID, tokenHash: String, expiresAt: Date) {
         self.userID = userID
         self.tokenHash = tokenHash

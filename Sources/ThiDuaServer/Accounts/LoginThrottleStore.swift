@@ -15,6 +15,8 @@ final class ThrottleRow: Model, @unchecked Sendable {
     @Field(key: "next_allowed_millis") var nextAllowedMillis: Int64
     @Field(key: "window_start_millis") var windowStartMillis: Int64
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $key, $failures, $nextAllowedMillis, $windowStartMillis] }
 }
 
 struct CreateLoginThrottle: AsyncMigration {

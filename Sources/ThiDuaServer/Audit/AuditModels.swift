@@ -20,6 +20,10 @@ final class AuditEntry: Model, @unchecked Sendable {
     @OptionalField(key: "key_id") var keyID: String?
 
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $seq, $atMillis, $actor, $entity, $entityID, $action, $oldValue, $newValue, $prevHash, $hash, $keyID]
+    }
     init(_ r: AuditRecord) {
         seq = r.seq; atMillis = r.atMillis; actor = r.actor; entity = r.entity; entityID = r.entityID
         action = r.action; oldValue = r.oldValue; newValue = r.newValue; prevHash = r.prevHash; hash = r.hash; keyID = r.keyID
@@ -40,6 +44,8 @@ final class AuditHead: Model, @unchecked Sendable {
     @Field(key: "hash") var hash: String
 
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $seq, $hash] }
     init(seq: Int, hash: String) { self.seq = seq; self.hash = hash }
 }
 

@@ -10,6 +10,8 @@ final class CovenantModel: Model, @unchecked Sendable {
     @Field(key: "year") var year: Int
     @Field(key: "current_version") var currentVersion: Int
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $blocID, $year, $currentVersion] }
     init(blocID: UUID, year: Int) { self.blocID = blocID; self.year = year; self.currentVersion = 1 }
 }
 
@@ -38,6 +40,10 @@ final class CovenantVersion: Model, @unchecked Sendable {
     @Field(key: "updated_by") var updatedBy: String
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $covenantID, $number, $status, $content, $digest, $sealedAt, $sealedAuditSeq, $sealedAuditHead, $sealedRoster, $rosterInSeal, $signedAt, $lockVersion, $updatedBy, $updatedAt]
+    }
 
     var covenantStatus: CovenantStatus { CovenantStatus(rawValue: status) ?? .draft }
 
@@ -82,6 +88,10 @@ final class CovenantComment: Model, @unchecked Sendable {
     @OptionalField(key: "answered_by") var answeredBy: String?
     @OptionalField(key: "answered_at") var answeredAt: Date?
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $versionID, $item, $unitID, $author, $text, $createdAt, $answer, $answeredBy, $answeredAt]
+    }
 }
 
 /// A member unit's signature (or the office's record that it was absent), bound to the sealed digest.
@@ -101,6 +111,10 @@ final class CovenantSignature: Model, @unchecked Sendable {
     @OptionalField(key: "absent_reason") var absentReason: String?
     @Field(key: "recorded_by") var recordedBy: String
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $versionID, $unitID, $unitName, $userID, $signerName, $signerPosition, $signedAt, $digest, $absent, $absentReason, $recordedBy]
+    }
 }
 
 struct CreateCovenants: AsyncMigration {

@@ -11,6 +11,8 @@ final class Deadline: Model, @unchecked Sendable {
     @Field(key: "phase") var phase: String
     @Field(key: "due_on") var dueOn: String
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $year, $phase, $dueOn] }
 }
 
 /// A phase reopened for one unit after its deadline, until a date, with the reason.
@@ -24,6 +26,8 @@ final class DeadlineReopening: Model, @unchecked Sendable {
     @Field(key: "reason") var reason: String
     @Field(key: "recorded_by") var recordedBy: String
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $year, $phase, $unitID, $until, $reason, $recordedBy] }
 }
 
 struct CreateDeadlines: AsyncMigration {

@@ -42,8 +42,7 @@ enum ProvinceLoader {
         let units = gen.units()
         let digest = gen.digest()
         let facts = try await AuditLog.write(on: db, actor: "hệ thống", now: app.clock.now(), key: app.auditKey) { tx, audit -> Int in
-            guard let sql = tx as? any SQLDatabase else { throw DomainError.invalid("Cơ sở dữ liệu không hỗ trợ SQL.") }
-            var w = Writer(sql: sql)
+            var w = Writer(sql: try tx.sql())
             // Years, blocs, units, memberships and the bloc years.
             let existingYears = Set(try await EmulationYear.query(on: tx).all().map(\.year))
             for y in gen.years where !existingYears.contains(y) {

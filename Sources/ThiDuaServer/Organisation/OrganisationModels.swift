@@ -15,6 +15,10 @@ final class Unit: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $officialName, $shortName, $parentID, $kind, $sector, $searchText, $createdAt]
+    }
     init(officialName: String, shortName: String, parentID: UUID?, kind: UnitKind, sector: String?) {
         self.officialName = officialName
         self.shortName = shortName
@@ -41,6 +45,8 @@ final class Bloc: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $name, $organiser, $searchText, $createdAt] }
     init(name: String, organiser: String) {
         self.name = name
         self.organiser = organiser
@@ -56,6 +62,8 @@ final class EmulationYear: Model, @unchecked Sendable {
     @Field(key: "theme") var theme: String
 
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $year, $theme] }
     init(year: Int, theme: String) {
         self.year = year
         self.theme = theme
@@ -73,6 +81,8 @@ final class Membership: Model, @unchecked Sendable {
     @Field(key: "organiser") var organiser: String
 
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $blocID, $unitID, $year, $organiser] }
     init(blocID: UUID, unitID: UUID, year: Int, organiser: String) {
         self.blocID = blocID
         self.unitID = unitID
@@ -94,6 +104,8 @@ final class BlocYear: Model, @unchecked Sendable {
     @Field(key: "plan") var plan: String
 
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $blocID, $year, $leaderUnitID, $deputyUnitID, $leadershipIsDemo, $plan] }
     init(blocID: UUID, year: Int) {
         self.blocID = blocID
         self.year = year

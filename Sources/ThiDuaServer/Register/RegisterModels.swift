@@ -16,6 +16,10 @@ final class Person: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $fullName, $gender, $birthYear, $unitID, $position, $searchText, $createdAt]
+    }
     init(fullName: String, gender: String?, birthYear: Int?, unitID: UUID, position: String?) {
         self.fullName = fullName
         self.gender = gender
@@ -69,6 +73,8 @@ final class RatingRecord: Model, SubjectFact, @unchecked Sendable {
     @Field(key: "year") var year: Int
     @Field(key: "rating") var rating: String
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $subjectKey, $personID, $unitID, $year, $rating] }
     init(_ s: RegisterSubject, year: Int, rating: TaskRating) {
         self.year = year
         self.rating = rating.rawValue
@@ -91,6 +97,10 @@ final class AwardRecordModel: Model, SubjectFact, @unchecked Sendable {
     @OptionalField(key: "issuer") var issuer: String?
     @Field(key: "revoked") var revoked: Bool
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $subjectKey, $personID, $unitID, $kind, $year, $awardType, $decision, $decidedOn, $issuer, $revoked]
+    }
 }
 
 /// An initiative or research work, and the award that consumed it.
@@ -108,6 +118,10 @@ final class InitiativeRecord: Model, SubjectFact, @unchecked Sendable {
     /// "CODE:YEAR" of the award that consumed it.
     @OptionalField(key: "used_by") var usedBy: String?
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $subjectKey, $personID, $unitID, $title, $year, $scope, $recognisedBy, $recognisedOn, $usedBy]
+    }
 }
 
 /// A discipline (from–to) or a freeze (under review, investigation) of a subject.
@@ -124,6 +138,8 @@ final class RestrictionRecord: Model, SubjectFact, @unchecked Sendable {
     /// The form of discipline, or the reason of a freeze.
     @Field(key: "detail") var detail: String
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $subjectKey, $personID, $unitID, $kind, $startsOn, $endsOn, $detail] }
 }
 
 /// A collective's member counts for a year, and whether it led its bloc.
@@ -139,6 +155,10 @@ final class UnitYearRecord: Model, @unchecked Sendable {
     @OptionalField(key: "disciplined") var disciplined: Int?
     @Field(key: "led_bloc") var ledBloc: Bool
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $unitID, $year, $members, $completed, $ldtt, $cstdcs, $disciplined, $ledBloc]
+    }
 }
 
 struct CreateRegister: AsyncMigration {

@@ -17,6 +17,10 @@ final class RegistrationModel: Model, @unchecked Sendable {
     @Field(key: "updated_by") var updatedBy: String
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $unitID, $blocID, $year, $collectiveTargets, $note, $lockVersion, $updatedBy, $updatedAt]
+    }
     var targets: [String] { collectiveTargets.split(separator: ",").map(String.init) }
 }
 
@@ -29,6 +33,8 @@ final class RegistrationEntry: Model, @unchecked Sendable {
     @OptionalField(key: "job_title") var jobTitle: String?
     @Field(key: "target") var target: String
     init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $registrationID, $positionNo, $fullName, $jobTitle, $target] }
 }
 
 struct CreateRegistrations: AsyncMigration {
