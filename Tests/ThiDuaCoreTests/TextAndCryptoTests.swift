@@ -47,6 +47,26 @@ import Testing
         #expect(!VietnameseText.matches(query: "bien phong", in: "Công an tỉnh Nghệ An"))
     }
 
+    @Test("Names sort in Vietnamese dictionary order: letters (ă, â, đ, ê, ô, ơ, ư their own), then tones, case ignored")
+    func collation() {
+        let shuffled = ["Văn phòng UBND tỉnh", "Ủy ban MTTQ", "Đảng ủy Khối", "Đài Phát thanh", "Cục Thuế", "Công an tỉnh",
+                        "Ăn uống", "Anh", "An Giang", "Âm nhạc", "Bảo hiểm xã hội", "Dân tộc", "Ơn", "Ô tô", "Ốc", "Ưu tiên", "Uống"]
+        #expect(VietnameseText.sorted(shuffled.reversed(), by: { $0 }) == [
+            "An Giang", "Anh", "Ăn uống", "Âm nhạc", "Bảo hiểm xã hội", "Công an tỉnh", "Cục Thuế", "Dân tộc", "Đài Phát thanh",
+            "Đảng ủy Khối", "Ô tô", "Ốc", "Ơn", "Uống", "Ủy ban MTTQ", "Ưu tiên", "Văn phòng UBND tỉnh",
+        ])
+        // Tones after letters: ngang, huyền, hỏi, ngã, sắc, nặng; a tone never outweighs a letter.
+        #expect(VietnameseText.sorted(["mạ", "má", "mã", "mả", "mà", "ma"], by: { $0 }) == ["ma", "mà", "mả", "mã", "má", "mạ"])
+        #expect(VietnameseText.sorted(["mạnh", "mai"], by: { $0 }) == ["mai", "mạnh"])
+        // Case and the form of the text (NFC or NFD, runs of spaces) do not matter; ties keep their order.
+        #expect(VietnameseText.collationKey("TÒA  án") == VietnameseText.collationKey("To\u{0300}a a\u{0301}n"))
+        #expect(VietnameseText.sorted(["B", "a", "A"], by: { $0 }) == ["a", "A", "B"])
+        // Nothing a user types ends the process: a lone mark, an empty name, marks on digits or symbols.
+        for odd in ["", " ", "\u{0301}", "\u{0301}\u{0306}a", "9\u{0302}", "–\u{031B}", "a\u{0306}\u{0302}\u{031B}\u{0323}"] {
+            _ = VietnameseText.collationKey(odd)
+        }
+    }
+
     @Test("Form text splits into lines whatever the line ending")
     func lines() {
         #expect(VietnameseText.lines("một\r\nhai\nba\rbốn") == ["một", "hai", "ba", "bốn"])

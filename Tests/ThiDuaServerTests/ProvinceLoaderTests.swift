@@ -106,6 +106,19 @@ import VaporTesting
                 #expect(page.map(\.subject.key) == expected, "\(range)")
                 #expect(counter.value <= 4, "\(range): \(counter.value) queries")
             }
+            // The blocs with their members: two queries however many blocs, the members those of the year, in
+            // Vietnamese dictionary order.
+            let blocs = try await Bloc.query(on: app.db).all()
+            #expect(blocs.count > 1)
+            counter.reset()
+            let dtos = try await OrganisationService.blocDTOs(blocs, year: 2025, on: db)
+            #expect(counter.value == 2, "\(blocs.count) blocs: \(counter.value) queries")
+            for dto in dtos {
+                let stored = try await Membership.query(on: app.db).filter(\.$blocID == dto.id).filter(\.$year == 2025).all()
+                #expect(Set(dto.members.map(\.id)) == Set(stored.map(\.unitID)) && dto.members.count == stored.count)
+                #expect(dto.members.map(\.officialName) == VietnameseText.sorted(dto.members, by: \.officialName).map(\.officialName))
+            }
+            #expect(dtos.contains { !$0.members.isEmpty })
             // The subject page's facts: one query per kind of fact.
             counter.reset()
             _ = try await RegisterService.loadFacts([subjects[0].subject], on: db)

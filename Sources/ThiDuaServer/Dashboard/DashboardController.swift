@@ -18,16 +18,13 @@ struct DashboardController {
     @Sendable func dashboard(_ req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
         let year = try await OrganisationService.selectedYear(req)
-        let memberships = try await Membership.query(on: req.db).filter(\.$year == year).all()
+        let data = try await DashboardData.load(year: year, on: req.db)
+        let memberships = data.memberships, units = data.units, blocName = data.blocName, unitName = data.unitName
         let blocYears = try await BlocYear.query(on: req.db).filter(\.$year == year).all()
-        let blocs = try await Bloc.query(on: req.db).all()
-        let units = try await Unit.query(on: req.db).all()
-        let unitName = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0.officialName) })
-        let blocName = Dictionary(uniqueKeysWithValues: blocs.map { ($0.id!, $0.name) })
         var cards: [RoleCard] = []
         let deadlines = try await DeadlineService.list(year: year, req: req)
         let registrationDue = deadlines.first { $0.phase == EmulationPhase.registration.rawValue }
-        let registered = Set(try await RegistrationModel.query(on: req.db).filter(\.$year == year).all().map(\.unitID))
+        let registered = data.registered
         func dueText(_ d: DeadlineDTO?) -> String { d?.due.map { " (hạn \($0))" } ?? "" }
         func level(_ d: DeadlineDTO?) -> String { d?.state == "overdue" ? "overdue" : "due" }
         /// The bloc's covenant for the year and its signatures.
@@ -44,14 +41,15 @@ struct DashboardController {
                     items.append(DueItem(text: "Năm thi đua \(year) chưa được mở.", href: OrganisationPath.years.url, level: "due"))
                 }
                 let inProvinceBloc = Set(memberships.filter { $0.organiser == BlocOrganiser.province }.map(\.unitID))
-                let loose = units.filter { !inProvinceBloc.contains($0.id!) && $0.parentID == nil }
+                let loose = units.filter { !inProvinceBloc.contains($0.id) && $0.parentID == nil }
                 if !loose.isEmpty {
                     items.append(DueItem(text: "\(loose.count) đơn vị chưa thuộc khối thi đua nào của tỉnh năm \(year).", href: OrganisationPath.units.url, level: "due"))
                 }
-                for b in blocs where memberships.contains(where: { $0.blocID == b.id }) {
-                    let by = blocYears.first { $0.blocID == b.id }
+                let blocsWithMembers = Set(memberships.map(\.blocID))
+                for (id, name) in VietnameseText.sorted(Array(blocName), by: \.value) where blocsWithMembers.contains(id) {
+                    let by = blocYears.first { $0.blocID == id }
                     if by?.leaderUnitID == nil || by?.deputyUnitID == nil {
-                        items.append(DueItem(text: "“\(b.name)” chưa có đủ trưởng khối và phó khối năm \(year).", href: OrganisationPath.bloc(try b.requireID()).url([("year", String(year))]), level: "due"))
+                        items.append(DueItem(text: "“\(name)” chưa có đủ trưởng khối và phó khối năm \(year).", href: OrganisationPath.bloc(id).url([("year", String(year))]), level: "due"))
                     }
                 }
                 for d in deadlines where d.state == "overdue" || d.state == "due" {

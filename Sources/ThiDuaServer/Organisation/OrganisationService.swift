@@ -60,27 +60,28 @@ enum OrganisationService {
         try await blocDTOs([b], year: year, on: db)[0]
     }
 
-    /// The blocs with their members, leader and deputy of `year`, in three queries whatever the number of blocs.
+    /// The blocs with their members, leader and deputy of `year`, in two queries whatever the number of blocs: the
+    /// members with their names in one (only the columns shown, no model decoded), the blocs' leadership in the other.
     static func blocDTOs(_ blocs: [Bloc], year: Int?, on db: any Database) async throws -> [BlocDTO] {
         let ids = try blocs.map { try $0.requireID() }
-        var memberships: [UUID: [Membership]] = [:]
+        var members: [UUID: [UnitRef]] = [:]
         var blocYears: [UUID: BlocYear] = [:]
-        var units: [UUID: Unit] = [:]
         if let year, !ids.isEmpty {
-            let ms = try await Membership.query(on: db).filter(\.$blocID ~~ ids).filter(\.$year == year).all()
-            memberships = Dictionary(grouping: ms, by: \.blocID)
-            let unitIDs = Array(Set(ms.map(\.unitID)))
-            if !unitIDs.isEmpty {
-                for u in try await Unit.query(on: db).filter(\.$id ~~ unitIDs).all() { if let id = u.id { units[id] = u } }
+            let rows = try await db.sql().raw("""
+                SELECT m.id AS m_id, m.bloc_id AS m_bloc, m.unit_id AS m_unit, u.official_name AS u_name, u.short_name AS u_short
+                FROM memberships m JOIN units u ON u.id = m.unit_id
+                WHERE m.year = \(bind: year) AND m.bloc_id IN (\(binds: ids))
+                """).all()
+            for r in rows {
+                members[try r.decode(column: "m_bloc", as: UUID.self), default: []].append(
+                    UnitRef(id: try r.decode(column: "m_unit", as: UUID.self), officialName: try r.decode(column: "u_name", as: String.self),
+                            shortName: try r.decode(column: "u_short", as: String.self), membershipID: try r.decode(column: "m_id", as: UUID.self)))
             }
             for by in try await BlocYear.query(on: db).filter(\.$blocID ~~ ids).filter(\.$year == year).all() { blocYears[by.blocID] = by }
         }
         return zip(blocs, ids).map { b, id in
-            var members = (memberships[id] ?? []).compactMap { m in
-                units[m.unitID].map { UnitRef(id: m.unitID, officialName: $0.officialName, shortName: $0.shortName, membershipID: m.id) }
-            }
-            // The order agencies are listed in official texts is not alphabetical; keep creation order stable by name.
-            members.sort { $0.officialName.localizedStandardCompare($1.officialName) == .orderedAscending }
+            // Members in Vietnamese dictionary order of their official names.
+            let members = VietnameseText.sorted(members[id] ?? [], by: \.officialName)
             let by = year == nil ? nil : blocYears[id]
             return BlocDTO(id: id, name: b.name, organiser: b.organiser, organiserLabel: BlocOrganiser.label(b.organiser), year: year,
                            members: members, leader: members.first { $0.id == by?.leaderUnitID && by?.leaderUnitID != nil },
