@@ -256,7 +256,7 @@ public struct ProvinceGenerator: Sendable {
 }
 
 /// SplitMix64: a small, fast, well-mixed generator whose output is fixed by its seed on every platform.
-public struct SplitMix64: Sendable {
+public struct SplitMix64: Sendable, RandomNumberGenerator {
     var state: UInt64
     public init(seed: UInt64) { state = seed }
 
