@@ -52,6 +52,7 @@ let package = Package(
         ]),
         .executableTarget(name: "eligibility-bench", dependencies: ["ThiDuaCore"], path: "Benchmarks/EligibilityBench"),
         // The bare Vapor route that Benchmarks/http/run measures ThiDua's pages against.
+        .executableTarget(name: "scoring-bench", dependencies: ["ThiDuaCore"], path: "Benchmarks/ScoringBench"),
         .executableTarget(name: "bare-route", dependencies: [.product(name: "Vapor", package: "vapor")], path: "Benchmarks/BareRoute"),
         .testTarget(name: "ThiDuaCoreTests", dependencies: ["ThiDuaCore"]),
         .testTarget(name: "ThiDuaDocumentsTests", dependencies: ["ThiDuaDocuments"]),

@@ -88,6 +88,18 @@ import Testing
         #expect(Consolidation.consolidate(scale: Self.scale, units: unit, marks: close, conflicts: [], rule: rule)[0].outcome("1.1")?.final == Self.p(28.5))
     }
 
+    @Test("A scorer's repeated mark counts once; different marks from one scorer count for none, and say so")
+    func repeatedMarks() {
+        let twiceSame = [(1, 20.0), (1, 20), (2, 30)].map { Self.peer($0.0, 0, "1.1", .points(Self.p($0.1))) }
+        let unit = [UnitScoring(id: Self.units[0], name: "A")]
+        let same = Consolidation.consolidate(scale: Self.scale, units: unit, marks: twiceSame, conflicts: [], rule: ConsolidationRule())[0]
+        #expect(same.outcome("1.1")?.final == Self.p(25))
+        let twiceOther = [(1, 20.0), (2, 30), (1, 10)].map { Self.peer($0.0, 0, "1.1", .points(Self.p($0.1))) }
+        let other = Consolidation.consolidate(scale: Self.scale, units: unit, marks: twiceOther, conflicts: [], rule: ConsolidationRule())[0]
+        #expect(other.outcome("1.1")?.final == Self.p(30))
+        #expect(other.outcome("1.1")?.leftOut.map(\.reason) == ["chấm 2 lần với điểm khác nhau"])
+    }
+
     @Test("Trimmed mean drops the highest and lowest from five marks; below five it is the mean")
     func trimmed() {
         let five = [10.0, 20, 21, 22, 30].map(Self.p)
@@ -188,6 +200,11 @@ import Testing
                 marks.append(Self.peer(scorer, target, "1.1", .points(Points(hundredths: Int64(rng.below(3001))))))
                 marks.append(Self.peer(scorer, target, "1.2", .done(rng.below(4) != 0)))
                 marks.append(Self.peer(scorer, target, "2.2", .points(Points(hundredths: Int64(rng.below(1001))))))
+            }
+            // Now and then a scorer entered twice (the same mark, or another): never counted twice, whatever the order.
+            if rng.below(4) == 0 {
+                let twice = (target + 1) % n
+                marks.append(Self.peer(twice, target, "1.1", .points(Points(hundredths: Int64(rng.below(2) == 0 ? 0 : rng.below(3001))))))
             }
             let target21 = rng.below(5) == 0 ? nil : Points(hundredths: Int64(1 + rng.below(10_000)))
             marks.append(ScoreMark(unit: Self.units[target], criterion: "2.1", scorer: .selfAssessment,

@@ -83,22 +83,48 @@ public struct UnitOutcome: Hashable, Codable, Sendable {
 public enum Consolidation {
     public static func consolidate(scale: [Criterion], units: [UnitScoring], marks: [ScoreMark],
                                    conflicts: [ConflictDeclaration], rule: ConsolidationRule) -> [UnitOutcome] {
-        struct Key: Hashable { var unit: UUID; var criterion: String }
-        var byKey: [Key: [ScoreMark]] = [:]
-        byKey.reserveCapacity(units.count * 64)
-        for m in marks { byKey[Key(unit: m.unit, criterion: m.criterion), default: []].append(m) }
+        // The marks' positions grouped by unit and criterion, in one flat table (marks are not copied). Marks usually
+        // come in order (a unit's, a scorer's, criterion after criterion): the next criterion and the same unit are
+        // tried before any lookup.
+        var slot: [UUID: Int] = [:]
+        for (i, u) in units.enumerated() where slot[u.id] == nil { slot[u.id] = i }
+        let codes = ScoringScale.flatten(scale).map(\.criterion.code)
+        var codeIndex: [String: Int] = [:]
+        for (i, c) in codes.enumerated() where codeIndex[c] == nil { codeIndex[c] = i }
+        var table = [[Int32]](repeating: [], count: units.count * codes.count)
+        // What consolidation reads of a mark, without its comment: plain values, copied without reference counting.
+        let entries = marks.map { Entry(scorer: $0.scorer, value: $0.value) }
+        var lastUnit: UUID?, lastSlot = -1, lastCode = -1
+        for (i, m) in marks.enumerated() {
+            if m.unit != lastUnit {
+                lastUnit = m.unit
+                lastSlot = slot[m.unit] ?? -1
+            }
+            guard lastSlot >= 0 else { continue }
+            let next = lastCode + 1
+            if next < codes.count, codes[next] == m.criterion {
+                lastCode = next
+            } else if lastCode < 0 || codes[lastCode] != m.criterion {
+                lastCode = codeIndex[m.criterion] ?? -1
+            }
+            guard lastCode >= 0 else { continue }
+            table[lastSlot * codes.count + lastCode].append(Int32(truncatingIfNeeded: i))
+        }
         var conflicted: [UUID: [UUID: String]] = [:]
         for c in conflicts { conflicted[c.unit, default: [:]][c.scorer] = c.reason }
         let scaleMaximum = Points.sum(scale.filter { $0.kind != .adjustment }.map { Points(stored: $0.maxPoints) ?? .zero })
-        return units.map { unit in
-            outcome(unit, scale: scale, scaleMaximum: scaleMaximum, rule: rule, conflicts: conflicted[unit.id] ?? [:]) {
-                byKey[Key(unit: unit.id, criterion: $0)] ?? []
+        return units.enumerated().map { i, unit in
+            // A unit listed twice is scored once, at its first place; the second gets no marks.
+            let first = slot[unit.id] == i
+            return outcome(unit, scale: scale, scaleMaximum: scaleMaximum, rule: rule, conflicts: conflicted[unit.id] ?? [:]) { code in
+                guard first, let c = codeIndex[code] else { return [] }
+                return table[i * codes.count + c].map { entries[Int($0)] }
             }
         }
     }
 
     private static func outcome(_ unit: UnitScoring, scale: [Criterion], scaleMaximum: Points, rule: ConsolidationRule,
-                                conflicts: [UUID: String], marks: (String) -> [ScoreMark]) -> UnitOutcome {
+                                conflicts: [UUID: String], marks: (String) -> [Entry]) -> UnitOutcome {
         var outcomes: [CriterionOutcome] = []
         var bonus = Points.zero, penalty = Points.zero
         var unitMaximum = Points.zero
@@ -203,7 +229,13 @@ public enum Consolidation {
 
     /// A leaf criterion: its marks turned into points, the ones that do not count set aside with their reason,
     /// and the final by the criterion's kind and the rule.
-    static func leaf(_ c: Criterion, max: Points, unit: UUID, marks: [ScoreMark], rule: ConsolidationRule,
+    /// A mark as consolidation reads it.
+    struct Entry: Sendable {
+        var scorer: Scorer
+        var value: MarkValue
+    }
+
+    static func leaf(_ c: Criterion, max: Points, unit: UUID, marks: [Entry], rule: ConsolidationRule,
                      conflicts: [UUID: String]) -> CriterionOutcome {
         var used: [CriterionOutcome.Used] = []
         var leftOut: [CriterionOutcome.LeftOut] = []
@@ -226,7 +258,7 @@ public enum Consolidation {
                 return outcome(.missing, nil, "Số liệu không dùng được: \(reason)")
             }
         }
-        func pointsOf(_ m: ScoreMark) -> Points? {
+        func pointsOf(_ m: Entry) -> Points? {
             switch CriterionPoints.points(m.value, criterion: c, max: max) {
             case .success(let p?): return p
             case .success(.none): leftOut.append(.init(scorer: m.scorer, reason: "không có điểm")); return nil
@@ -245,31 +277,64 @@ public enum Consolidation {
             }
             return outcome(.missing, nil, "Chưa có điểm.")
         case .mean, .median, .trimmedMean:
-            var peers: [(Scorer, Points)] = []
+            var peers: [(scorer: UUID, points: Points)] = []
+            peers.reserveCapacity(marks.count)
             for m in marks {
                 guard case .peer(let scorer) = m.scorer else { continue }
                 if scorer == unit { leftOut.append(.init(scorer: m.scorer, reason: "đơn vị không chấm chính mình")); continue }
-                if let reason = conflicts[scorer] { leftOut.append(.init(scorer: m.scorer, reason: "đã khai xung đột lợi ích: \(reason)")); continue }
-                if let p = pointsOf(m) { peers.append((m.scorer, p)) }
+                if !conflicts.isEmpty, let reason = conflicts[scorer] {
+                    leftOut.append(.init(scorer: m.scorer, reason: "đã khai xung đột lợi ích: \(reason)"))
+                    continue
+                }
+                if let p = pointsOf(m) { peers.append((scorer, p)) }
             }
-            // One mark per scorer: a second one from the same scorer is not counted twice.
-            var seen = Set<Scorer>()
-            peers = peers.filter { seen.insert($0.0).inserted }
-            let values = peers.map(\.1).sorted()
+            peers = onePerScorer(peers, leftOut: &leftOut)
+            let values = peers.map(\.points).sorted()
             let third = marks.first { $0.scorer == .thirdScoring }.flatMap(pointsOf)
             if let lo = values.first, let hi = values.last, let gap = rule.disagreementGap, hi - lo > gap {
                 if let third {
                     used.append(.init(scorer: .thirdScoring, points: third))
                     return outcome(.scored, third, "Điểm chấm chéo chênh \(hi - lo) (từ \(lo) đến \(hi)) > \(gap): trưởng khối chấm lần ba \(third).")
                 }
-                used = peers.map { .init(scorer: $0.0, points: $0.1) }
+                used = peers.map { .init(scorer: .peer($0.scorer), points: $0.points) }
                 return outcome(.awaitingThirdScoring, nil, "Điểm chấm chéo chênh \(hi - lo) (từ \(lo) đến \(hi)) > \(gap): chờ trưởng khối chấm lần ba.")
             }
             guard !values.isEmpty else { return outcome(.missing, nil, "Chưa có điểm chấm chéo.") }
-            used = peers.map { .init(scorer: $0.0, points: $0.1) }
+            used = peers.map { .init(scorer: .peer($0.scorer), points: $0.points) }
             let (final, text) = aggregate(values, rule.aggregator)
             return outcome(.scored, final, text)
         }
+    }
+
+    /// One mark per scorer, whatever the order they were entered in: a scorer's repeated equal marks count once, and
+    /// a scorer with different marks for the same criterion counts for none (said so), rather than the first or the last.
+    static func onePerScorer(_ peers: [(scorer: UUID, points: Points)], leftOut: inout [CriterionOutcome.LeftOut]) -> [(scorer: UUID, points: Points)] {
+        struct Keyed { var hi: UInt64; var lo: UInt64; var points: Points; var index: Int }
+        var keyed: [Keyed] = peers.enumerated().map { i, p in
+            withUnsafeBytes(of: p.scorer.uuid) { raw in
+                Keyed(hi: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), lo: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                      points: p.points, index: i)
+            }
+        }
+        keyed.sort { a, b in
+            if a.hi != b.hi { return a.hi < b.hi }
+            if a.lo != b.lo { return a.lo < b.lo }
+            return a.points < b.points
+        }
+        var out: [(scorer: UUID, points: Points)] = []
+        out.reserveCapacity(peers.count)
+        var i = 0
+        while i < keyed.count {
+            var j = i + 1
+            while j < keyed.count && keyed[j].hi == keyed[i].hi && keyed[j].lo == keyed[i].lo { j += 1 }
+            if keyed[i].points == keyed[j - 1].points {
+                out.append(peers[keyed[i].index])
+            } else {
+                leftOut.append(.init(scorer: .peer(peers[keyed[i].index].scorer), reason: "chấm \(j - i) lần với điểm khác nhau"))
+            }
+            i = j
+        }
+        return out
     }
 
     /// The aggregate of sorted marks, with the arithmetic written out.
@@ -277,12 +342,21 @@ public enum Consolidation {
         func mean(_ v: ArraySlice<Points>) -> Points {
             Points(hundredths: Points.roundedDivision(Points.sum(v).hundredths, Int64(v.count)))
         }
-        func list(_ v: ArraySlice<Points>) -> String { v.map(\.description).joined(separator: " + ") }
+        // The marks written out, appended one by one (a round's explanations hold some 170.000 of them).
+        func list(_ v: ArraySlice<Points>, separator: String = " + ") -> String {
+            var out = ""
+            out.reserveCapacity(v.count * 7)
+            for (i, p) in v.enumerated() {
+                if i > 0 { out += separator }
+                out += p.description
+            }
+            return out
+        }
         switch aggregator {
         case .median:
             let n = sorted.count
             let m = n % 2 == 1 ? sorted[n / 2] : Points(hundredths: Points.roundedDivision((sorted[n / 2 - 1] + sorted[n / 2]).hundredths, 2))
-            return (m, "Trung vị \(n) điểm chấm chéo (\(sorted.map(\.description).joined(separator: "; "))): \(m).")
+            return (m, "Trung vị \(n) điểm chấm chéo (\(list(sorted[...], separator: "; "))): \(m).")
         case .trimmedMean where sorted.count >= 5:
             let kept = sorted[1..<(sorted.count - 1)]
             let m = mean(kept)

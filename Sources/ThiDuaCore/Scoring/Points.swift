@@ -64,7 +64,8 @@ public struct Points: Hashable, Comparable, Codable, Sendable, CustomStringConve
     public var description: String {
         let sign = hundredths < 0 ? "-" : ""
         let magnitude = hundredths.magnitude
-        let whole = VietnameseFormat.number(Int(magnitude / 100))
+        let w = magnitude / 100
+        let whole = w < 1_000 ? String(w) : VietnameseFormat.number(Int(w))
         let frac = Int(magnitude % 100)
         if frac == 0 { return sign + whole }
         return sign + whole + "," + (frac % 10 == 0 ? String(frac / 10) : (frac < 10 ? "0" : "") + String(frac))
