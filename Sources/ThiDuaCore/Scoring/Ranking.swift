@@ -43,6 +43,11 @@ public struct RankedUnit: Hashable, Codable, Sendable {
     public var tied: Bool
     /// For a unit whose total equals the one above it: the rule that put it below (nil when tied).
     public var separatedFromAboveBy: String?
+
+    public init(unit: UUID, name: String, rank: Int, total: Points, band: String?, tied: Bool, separatedFromAboveBy: String?) {
+        self.unit = unit; self.name = name; self.rank = rank; self.total = total; self.band = band; self.tied = tied
+        self.separatedFromAboveBy = separatedFromAboveBy
+    }
 }
 
 public enum Ranking {
