@@ -526,3 +526,25 @@ enum RandomHistory {
         #expect(checked > 1000)
     }
 }
+
+@Suite struct EligibilitySummaryTests {
+    @Test("A report's summary (judged without texts, the closest award again with them) matches the full evaluation, on a generated sample")
+    func summaryMatchesEvaluate() throws {
+        let gen = ProvinceGenerator(scale: .sample, seed: 7)
+        var checked = 0, withClosest = 0
+        try gen.caseFileLines(evaluationYear: 2025, asOf: Day(2026, 1, 31)) { line in
+            guard checked < 400 else { return }
+            let c = try Engine.read(line)
+            let full = try Engine.evaluator.evaluate(c)
+            let closest = full.results.filter { $0.verdict == .ineligible }.min { ($0.unmet.count, $0.award) < ($1.unmet.count, $1.award) }
+            let expected = EligibilitySummary(eligible: full.results.filter { $0.verdict == .eligible }.map(\.award),
+                                              needsData: full.results.filter { $0.verdict == .needsData }.map(\.award),
+                                              closest: closest?.award, closestMissing: closest?.unmet ?? [],
+                                              unconfirmed: full.results.contains { $0.verdict == .eligible && $0.usesUnconfirmedRule })
+            #expect(try Engine.evaluator.summary(c) == expected, "\(c.name)")
+            if closest != nil { withClosest += 1 }
+            checked += 1
+        }
+        #expect(checked == 400 && withClosest > 100)
+    }
+}

@@ -67,6 +67,12 @@ import Testing
         }
     }
 
+    @Test("Days print as dd/MM/yyyy and ISO, zero-padded")
+    func days() {
+        #expect(Day(2018, 3, 7).vietnamese == "07/03/2018" && Day(2018, 3, 7).description == "2018-03-07")
+        #expect(Day(2026, 12, 31).vietnamese == "31/12/2026" && Day(5, 1, 2).description == "0005-01-02")
+    }
+
     @Test("Form text splits into lines whatever the line ending")
     func lines() {
         #expect(VietnameseText.lines("một\r\nhai\nba\rbốn") == ["một", "hai", "ba", "bốn"])

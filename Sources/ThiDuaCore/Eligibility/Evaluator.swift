@@ -136,6 +136,23 @@ public struct EligibilityEvaluator: Sendable {
                                  subject: c.name, results: results)
     }
 
+    /// What a report's row shows of a subject: the awards it is eligible for, those that need data, and the closest
+    /// award it is not yet eligible for (fewest unmet conditions, then its code) with the unmet conditions' texts.
+    /// Judged without explanations; only the closest award is judged again with them (the same verdicts as
+    /// `evaluate`, tested).
+    public func summary(_ c: EligibilityCase) throws -> EligibilitySummary {
+        let regime = try regime(for: c)
+        let quick = Facts(c, explain: false)
+        var results: [AwardResult] = []
+        for code in awards(for: c, regime: regime) { results.append(evaluate(award: code, facts: quick, regime: regime, explain: false)) }
+        let closest = results.filter { $0.verdict == .ineligible }.min { ($0.unmet.count, $0.award) < ($1.unmet.count, $1.award) }
+        let texts = closest.map { evaluate(award: $0.award, facts: Facts(c, explain: true), regime: regime, explain: true).unmet } ?? []
+        return EligibilitySummary(eligible: results.filter { $0.verdict == .eligible }.map(\.award),
+                                  needsData: results.filter { $0.verdict == .needsData }.map(\.award),
+                                  closest: closest?.award, closestMissing: texts,
+                                  unconfirmed: results.contains { $0.verdict == .eligible && $0.usesUnconfirmedRule })
+    }
+
     /// Just the verdicts (for bulk runs over the whole register): no text and no allocation per condition.
     public func verdicts(_ c: EligibilityCase) throws -> [(String, Verdict)] {
         let regime = try regime(for: c)
@@ -162,6 +179,16 @@ public struct EligibilityEvaluator: Sendable {
                            unmet: run.unmet, missing: run.missing, consumes: verdict == .eligible ? outcome.consumes.sorted() : [],
                            note: plan.rule.note, usesUnconfirmedRule: run.unconfirmed)
     }
+}
+
+/// A subject in one line of a report (`EligibilityEvaluator.summary`).
+public struct EligibilitySummary: Sendable, Equatable {
+    public var eligible: [String]
+    public var needsData: [String]
+    public var closest: String?
+    public var closestMissing: [String]
+    /// An eligible verdict rests on a rule marked unconfirmed.
+    public var unconfirmed: Bool
 }
 
 enum Tri { case met, notMet, unknown }
@@ -397,6 +424,9 @@ struct Run {
                                             cites: node.cites, confidence: node.confidence, depth: depth))
                 if tri == .notMet { unmet.append(text) }
                 if tri == .unknown { missing.append(text + (data.isEmpty ? "" : " – " + data)) }
+            } else if tri == .notMet {
+                // Without texts the unmet conditions are still counted (which award is closest: `summary`).
+                unmet.append("")
             }
             return Outcome(tri: tri, consumes: consumes)
         }

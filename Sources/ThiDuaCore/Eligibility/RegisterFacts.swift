@@ -89,9 +89,17 @@ public struct Day: Codable, Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String { Self.padded(year, 4) + "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2) }
     /// "07/03/2018"
-    public var vietnamese: String { String(format: "%02d/%02d/%04d", day, month, year) }
+    public var vietnamese: String { Self.padded(day, 2) + "/" + Self.padded(month, 2) + "/" + Self.padded(year, 4) }
+
+    /// Zero-padded decimal (what `String(format: "%02d")` gives, without Foundation's formatter on every date of a
+    /// report).
+    static func padded(_ n: Int, _ width: Int) -> String {
+        let digits = String(n.magnitude)
+        let pad = String(repeating: "0", count: max(0, width - digits.count))
+        return (n < 0 ? "-" : "") + pad + digits
+    }
 }
 
 public struct AwardFact: Sendable, Hashable {

@@ -339,14 +339,9 @@ struct RegisterController {
         let asOf = RegisterService.defaultAsOf(for: year, today: RegisterService.today(req))
         let evaluator = req.application.evaluator
         var rows: [ReportRow] = []
-        func row(_ r: EligibilityReport, name: String, kind: SubjectType, href: String, unit: String) -> ReportRow {
-            let ineligible = r.results.filter { $0.verdict == .ineligible }
-            let closest = ineligible.min { ($0.unmet.count, $0.award) < ($1.unmet.count, $1.award) }
-            return ReportRow(subject: name, kind: kind.label, href: href, unit: unit,
-                             eligible: r.results.filter { $0.verdict == .eligible }.map(\.award),
-                             needsData: r.results.filter { $0.verdict == .needsData }.map(\.award),
-                             closest: closest?.award, closestMissing: closest?.unmet ?? [],
-                             unconfirmed: r.results.contains { $0.verdict == .eligible && $0.usesUnconfirmedRule })
+        func row(_ r: EligibilitySummary, name: String, kind: SubjectType, href: String, unit: String) -> ReportRow {
+            ReportRow(subject: name, kind: kind.label, href: href, unit: unit, eligible: r.eligible, needsData: r.needsData,
+                      closest: r.closest, closestMissing: r.closestMissing, unconfirmed: r.unconfirmed)
         }
         // Every subject's facts in a few queries (not several per subject): units, then each unit's people by name.
         let total: Int, subjects: [RegisterService.CaseSubject]
@@ -358,7 +353,7 @@ struct RegisterController {
         }
         let cases = try await RegisterService.loadCases(subjects, evaluationYear: year, asOf: asOf, on: req.db)
         for (s, c) in zip(subjects, cases) {
-            rows.append(row(try evaluator.evaluate(c), name: s.name, kind: s.type,
+            rows.append(row(try evaluator.summary(c), name: s.name, kind: s.type,
                             href: RegisterPath.subject(s.subject).url([("year", String(year))]), unit: s.unit.shortName))
         }
         return ReportData(rows: rows, year: year, asOf: asOf, scope: scope, total: total, page: page)
