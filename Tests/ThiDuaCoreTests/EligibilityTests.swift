@@ -207,6 +207,34 @@ struct Engine {
         if year >= 2024 { #expect(r.usesUnconfirmedRule) }
     }
 
+    @Test("Armed forces: ĐVTT takes points a, b and d only (a disciplined member does not bar it, as it bars TTLĐTT); ĐVQT keeps point d", arguments: [2018, 2024])
+    func armedForcesDiscipline(year: Int) throws {
+        func json(_ rating: String, disciplined: Int) -> String {
+            """
+            {"evaluationYear": \(year), "asOf": "\(year + 1)-02-01", "subject": {"type": "collective", "name": "Tiểu đoàn 1", "armedForces": true},
+             "ratings": [{"year": \(year), "rating": "\(rating)"}],
+             "memberStats": [{"year": \(year), "members": 100, "completed": 100, "LDTT": 80, "CSTDCS": 5, "disciplined": \(disciplined)}]}
+            """
+        }
+        // One member disciplined: the Đơn vị tiên tiến stands (Art. 28 cl. 2 names points a, b and d, not c).
+        let dvtt = try Engine.result(json("HTTNV", disciplined: 1), "DVTT")
+        #expect(dvtt.verdict == .eligible, "\(dvtt.unmet)")
+        #expect(!dvtt.conditions.contains { $0.text.contains("thành viên bị kỷ luật") })
+        // The same facts for a civil collective: the TTLĐTT is barred by point c.
+        let civil = try Engine.result(json("HTTNV", disciplined: 1).replacingOccurrences(of: ", \"armedForces\": true", with: ""), "TTLDTT")
+        #expect(civil.verdict == .ineligible)
+        // ĐVQT: without discipline eligible; with a disciplined member not, in the old regime (point d kept, a reading
+        // marked unconfirmed); the 2022 text of its clause is unread and the rule there has no discipline condition.
+        #expect(try Engine.result(json("HTXSNV", disciplined: 0), "DVQT").verdict == .eligible)
+        let dvqt = try Engine.result(json("HTXSNV", disciplined: 1), "DVQT")
+        if year < 2024 {
+            #expect(dvqt.verdict == .ineligible && dvqt.usesUnconfirmedRule)
+            #expect(dvqt.conditions.contains { $0.text.contains("thành viên bị kỷ luật") && $0.met == false && $0.confidence == .unconfirmed })
+        } else {
+            #expect(dvqt.verdict == .eligible)
+        }
+    }
+
     @Test("TTLĐTT needs the count of disciplined members: without it, needs_data")
     func ttldttNeedsDiscipline() throws {
         let r = try Engine.result("""
@@ -249,10 +277,15 @@ struct Engine {
              "memberStats": [{"year": 2018, "members": 40, "completed": 40, "LDTT": 30, "CSTDCS": 3, "disciplined": \(disciplined)}], "ledBloc": [2018]}
             """, "CO_TINH")
         }
-        // One disciplined member: TTLĐXS fails (2018 rule); ĐVQT has no such clause but is not for civil units.
-        #expect(try flag(armed: false, disciplined: 1).verdict == .ineligible)
-        #expect(try flag(armed: true, disciplined: 1).verdict == .eligible)
+        // A civil collective reaches the flag through TTLĐXS, an armed-forces one through ĐVQT, never the other way.
         #expect(try flag(armed: false, disciplined: 0).verdict == .eligible)
+        let armed = try flag(armed: true, disciplined: 0)
+        #expect(armed.verdict == .eligible)
+        #expect(armed.conditions.contains { $0.text.contains("quyết thắng") && $0.met == true })
+        #expect(!armed.conditions.contains { $0.text.contains("lao động xuất sắc") && $0.met == true })
+        // One disciplined member bars both in 2018: TTLĐXS by its point d, ĐVQT because its clause keeps point d.
+        #expect(try flag(armed: false, disciplined: 1).verdict == .ineligible)
+        #expect(try flag(armed: true, disciplined: 1).verdict == .ineligible)
         let civil = try Engine.report("""
         {"evaluationYear": 2018, "asOf": "2019-01-20", "subject": {"type": "individual", "armedForces": false}, "ratings": [{"year": 2018, "rating": "HTTNV"}]}
         """)
