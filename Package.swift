@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         // /metrics: Vapor reports requests through swift-metrics; swift-prometheus writes them in Prometheus's text format.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -25,7 +26,8 @@ let package = Package(
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
     ],
     targets: [
-        .target(name: "ThiDuaCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], resources: [.copy("Catalogue")]),
+        .target(name: "ThiDuaCore", dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams")],
+                resources: [.copy("Catalogue")]),
         .target(name: "ThiDuaDocuments", dependencies: [
             "ThiDuaCore",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

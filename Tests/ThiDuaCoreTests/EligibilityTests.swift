@@ -440,6 +440,25 @@ struct Engine {
         #expect(loadError(header + "\n  oops: 1\n").contains("tinh.yaml:"))
     }
 
+    @Test("Catalogue files are real YAML (Yams): what YAML allows reads as YAML says, what it refuses names its line")
+    func realYAML() throws {
+        let rule = "\nrules:\n  - award: LDTT\n    regimes: [R1]\n    when:\n      rating: HTTNV\n"
+        // Quoted values with “: ” inside, a folded block scalar and a flow map read as YAML defines them.
+        let c = try Catalogue.parse(header + rule + "      cites: \"NĐ 98/2023: Điều 24\"\n      confidence: confirmed\n    note: >\n      Dòng một\n      dòng hai\n", file: "tinh.yaml")
+        #expect(c.rule(award: "LDTT", regime: "R1", subject: .individual)?.note == "Dòng một dòng hai\n")
+        let flow = header.replacingOccurrences(of: "  - code: LDTT\n    name: Lao động tiên tiến\n    category: title\n    subject: individual",
+                                               with: "  - {code: LDTT, name: Lao động tiên tiến, category: title, subject: individual, prizeMultiple: 0.3}")
+        #expect(flow != header)
+        #expect(try Catalogue.parse(flow + rule + "      cites: a\n      confidence: confirmed\n", file: "tinh.yaml").awards["LDTT"]?.prizeMultiple == 0.3)
+        // A plain value with “: ” inside is not YAML: the line is named (the hand-written reader let it through).
+        #expect(loadError(header + rule + "      cites: NĐ 98: Điều 24\n      confidence: confirmed\n").hasPrefix("tinh.yaml:17: không đúng cú pháp YAML"))
+        // A key given twice: refused, at the line of its first occurrence.
+        #expect(loadError(header + rule + "      cites: a\n      cites: b\n      confidence: confirmed\n") == "tinh.yaml:17: khóa “cites” bị lặp lại (lần đầu ở dòng này)")
+        // An anchor and its alias read as the value they name, as YAML says.
+        #expect(try Catalogue.parse(header + rule + "      cites: &c NĐ 98/2023\n      confidence: confirmed\n    note: *c\n", file: "tinh.yaml")
+                    .rule(award: "LDTT", regime: "R1", subject: .individual)?.note == "NĐ 98/2023")
+    }
+
     @Test("A province's own file adds or replaces rules without rebuilding")
     func merge() throws {
         let own = try Catalogue.parse(header.replacingOccurrences(of: "R1", with: "LAW2022_ND98")

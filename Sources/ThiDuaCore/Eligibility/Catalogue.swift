@@ -201,7 +201,7 @@ struct CatalogueLoader {
     func fail(_ line: Int?, _ reason: String) -> DataFileError { DataFileError(file: file, line: line, reason: reason) }
 
     func load(_ text: String) throws -> Catalogue {
-        let root = try MiniYAML.parse(text, file: file)
+        let root = try CatalogueYAML.parse(text, file: file)
         let top = try map(root, allowed: ["catalogue", "version", "regimes", "awards", "rules", "parameters"])
         let name = try string(top, "catalogue", root.line)
         let version = try string(top, "version", root.line)
