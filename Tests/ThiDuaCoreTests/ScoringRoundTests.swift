@@ -51,10 +51,20 @@ import ThiDuaCore
             #expect(try plan.assign(members.reversed()) == a)
         }
         #expect(try CrossScoringPlan.rotation(k: 2, seed: 1).assign(members) != CrossScoringPlan.rotation(k: 2, seed: 2).assign(members))
+        // The draw is pinned: the same seed gives the same cycle on every machine and Swift version.
+        let fixed = (1...5).map { UUID(uuidString: String(format: "00000000-0000-0000-0000-%012d", $0))! }
+        let pinned = try CrossScoringPlan.rotation(k: 1, seed: 2026).assign(fixed)
+        var order = [fixed[0]]
+        while order.count < 5, let next = pinned.first(where: { $0.value == [order.last!] })?.key { order.append(next) }
+        #expect(order.count == 5 && Set(order).count == 5)
+        #expect(order.map { Int($0.uuidString.suffix(2))! } == Self.pinnedCycle, "\(order.map { Int($0.uuidString.suffix(2))! })")
         #expect(throws: DomainError.self) { try CrossScoringPlan.rotation(k: 7, seed: 1).assign(members) }
         #expect(throws: DomainError.self) { try CrossScoringPlan.rotation(k: 0, seed: 1).assign(members) }
         #expect(throws: DomainError.self) { try CrossScoringPlan.everyone.assign([members[0], members[0]]) }
     }
+
+    /// Scorer-to-scored cycle for seed 2026 over units 1…5, read from unit 1 by following who scores whom.
+    static let pinnedCycle = [1, 4, 2, 5, 3]
 
     @Test("A self-assessment is complete when every applicable criterion has a value; 0 is a value")
     func completeness() throws {

@@ -130,8 +130,13 @@ public enum CrossScoringPlan: Hashable, Codable, Sendable {
             guard k >= 1, k <= units.count - 1 else {
                 throw DomainError.invalid("Số đơn vị chấm mỗi đơn vị phải từ 1 đến \(units.count - 1).", field: "k")
             }
+            // Fisher–Yates written out (not the standard library's shuffle, whose algorithm may change between Swift
+            // versions): the same seed gives the same draw on any machine and any version.
             var rng = SplitMix64(seed: seed)
-            let cycle = units.shuffled(using: &rng)
+            var cycle = units
+            for i in stride(from: cycle.count - 1, to: 0, by: -1) {
+                cycle.swapAt(i, Int(rng.below(UInt64(i + 1))))
+            }
             var out: [UUID: [UUID]] = [:]
             for (i, u) in cycle.enumerated() {
                 out[u] = (1...k).map { cycle[(i + $0) % cycle.count] }
