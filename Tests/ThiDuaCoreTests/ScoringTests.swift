@@ -179,6 +179,14 @@ import Testing
         #expect(throws: DomainError.self) { try Points.parse(-1, max: Self.p(10), field: "x", label: "1.1") }
         #expect(throws: DomainError.self) { try Points.parse(.infinity, max: Self.p(10), field: "x", label: "1.1") }
         #expect(throws: DomainError.self) { try Points.parse(nil, max: Self.p(10), field: "x", label: "1.1") }
+        // No trap on numbers no real scale has: a product beyond 64 bits is approximated within bounds.
+        #expect(Points.scaled(Points(hundredths: 4_000), by: .max, over: .max) == Points(hundredths: 4_000))
+        #expect(Points.scaled(Points(hundredths: 100_000_000), by: 1 << 62, over: 3).hundredths == Points.limit * 1_000)
+        #expect(Points.scaled(Points(hundredths: 5), by: 1, over: 0) == .zero)
+        let huge = ScoreMark(unit: Self.units[0], criterion: "2.1", scorer: .selfAssessment,
+                             value: .targetActual(target: Points(hundredths: .max / 2), actual: Points(hundredths: .max / 4)))
+        #expect(Consolidation.consolidate(scale: Self.scale, units: [UnitScoring(id: Self.units[0], name: "A")], marks: [huge], conflicts: [],
+                                          rule: ConsolidationRule())[0].outcome("2.1")?.final == Self.p(20))
         #expect(Points.roundedDivision(5, 2) == 3 && Points.roundedDivision(-5, 2) == -3 && Points.roundedDivision(4, 3) == 1 && Points.roundedDivision(1, 0) == 0)
     }
 

@@ -47,7 +47,14 @@ public struct Points: Hashable, Comparable, Codable, Sendable, CustomStringConve
     /// `a × numerator ÷ denominator`, rounded half away from zero to the hundredth. Callers pass a positive
     /// denominator (a count, a target, a maximum they checked); zero or less gives zero rather than a trap.
     public static func scaled(_ a: Points, by numerator: Int64, over denominator: Int64) -> Points {
-        Points(hundredths: roundedDivision(a.hundredths * numerator, denominator))
+        let (product, overflow) = a.hundredths.multipliedReportingOverflow(by: numerator)
+        if !overflow { return Points(hundredths: roundedDivision(product, denominator)) }
+        // Beyond any real scale (a target typed as 10^15): approximate, within bounds that no later sum can overflow,
+        // rather than a trap.
+        guard denominator > 0 else { return .zero }
+        let v = (Double(a.hundredths) * Double(numerator) / Double(denominator)).rounded()
+        let bound = Double(limit) * 1_000
+        return Points(hundredths: Int64(Swift.max(-bound, Swift.min(bound, v.isFinite ? v : 0))))
     }
 
     /// `n ÷ d` rounded half away from zero: the one rounding rule of scoring, stated on every result.
