@@ -48,8 +48,9 @@ public enum ScoringDiagnostics {
         struct Key: Hashable { var unit: UUID; var criterion: String }
         var groups: [Key: [(scorer: UUID, points: Points)]] = [:]
         for m in marks {
+            // Manual marks only, within the bounds every stored mark has (a mark beyond them cannot be compared).
             guard case .peer(let scorer) = m.scorer, scorer != m.unit, case .points(let p) = m.value,
-                  !left.contains(Pair(scorer: scorer, unit: m.unit)) else { continue }
+                  p.hundredths.magnitude <= UInt64(Points.limit), !left.contains(Pair(scorer: scorer, unit: m.unit)) else { continue }
             groups[Key(unit: m.unit, criterion: m.criterion), default: []].append((scorer, p))
         }
         let place = Dictionary(ranking.enumerated().map { ($0.element.unit, $0.offset) }, uniquingKeysWith: { a, _ in a })
