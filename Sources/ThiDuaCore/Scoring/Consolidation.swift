@@ -355,7 +355,7 @@ public enum Consolidation {
         switch aggregator {
         case .median:
             let n = sorted.count
-            let m = n % 2 == 1 ? sorted[n / 2] : Points(hundredths: Points.roundedDivision((sorted[n / 2 - 1] + sorted[n / 2]).hundredths, 2))
+            let m = Points.median(sorted: sorted) ?? .zero
             return (m, "Trung vị \(n) điểm chấm chéo (\(list(sorted[...], separator: "; "))): \(m).")
         case .trimmedMean where sorted.count >= 5:
             let kept = sorted[1..<(sorted.count - 1)]

@@ -65,6 +65,13 @@ public struct Points: Hashable, Comparable, Codable, Sendable, CustomStringConve
         return q
     }
 
+    /// The median of sorted points (the mean of the two middle ones, rounded, when their number is even); nil when empty.
+    public static func median(sorted v: [Points]) -> Points? {
+        guard !v.isEmpty else { return nil }
+        let n = v.count
+        return n % 2 == 1 ? v[n / 2] : Points(hundredths: roundedDivision((v[n / 2 - 1] + v[n / 2]).hundredths, 2))
+    }
+
     public func clamped(_ low: Points, _ high: Points) -> Points { Swift.max(low, Swift.min(high, self)) }
 
     /// "12,5", "20", "-3", "1.250,75": the Vietnamese way.

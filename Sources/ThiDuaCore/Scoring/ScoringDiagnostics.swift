@@ -73,8 +73,7 @@ public enum ScoringDiagnostics {
                 var others = group.map(\.points)
                 others.remove(at: i)
                 others.sort()
-                let n = others.count
-                let median = n % 2 == 1 ? others[n / 2] : Points(hundredths: Points.roundedDivision((others[n / 2 - 1] + others[n / 2]).hundredths, 2))
+                let median = Points.median(sorted: others) ?? .zero
                 if abs(p.hundredths - median.hundredths) > settings.outlierGap.hundredths {
                     outliers[scorer, default: []].append(Outlier(unit: key.unit, criterion: key.criterion, mark: p, othersMedian: median))
                 }
