@@ -188,12 +188,7 @@ public enum ScoringScale {
         guard v.isFinite else { return "–" }
         let hundredths = (v * 100).rounded()
         guard abs(hundredths) < 9e15 else { return String(format: "%.0f", v) }
-        let h = Int(hundredths)
-        let whole = VietnameseFormat.number(h / 100)
-        let frac = abs(h % 100)
-        if frac == 0 { return whole }
-        let sign = h < 0 && h / 100 == 0 ? "-" : ""
-        let digits = frac % 10 == 0 ? String(frac / 10) : String(format: "%02d", frac)
-        return sign + whole + "," + digits
+        return Points(hundredths: Int64(hundredths)).description
     }
+
 }

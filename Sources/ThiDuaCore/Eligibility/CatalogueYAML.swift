@@ -23,8 +23,8 @@ public indirect enum YNode: Sendable {
 
 /// Catalogue files read with Yams (libyaml), the YAML parser on the machine's package list, instead of a hand-written
 /// subset: anything YAML allows parses the way YAML says, and every error names the file and the line. The loader stays
-/// strict on top of it (unknown keys, wrong kinds of value); here a key that is not plain text, a repeated key and an
-/// indentation with tabs are refused. Anchors and aliases read as the value they name.
+/// strict on top of it (unknown keys, wrong kinds of value); here a key that is not plain text and an indentation with
+/// tabs are refused, and Yams refuses a repeated key while composing. Anchors and aliases read as the value they name.
 public enum CatalogueYAML {
     public static func parse(_ text: String, file: String) throws -> YNode {
         // YAML forbids tabs in indentation; libyaml says so in English, without naming the fix.
@@ -49,14 +49,10 @@ public enum CatalogueYAML {
         case .sequence(let seq):
             return .list(try seq.map { try convert($0, file: file) }, line: line)
         case .mapping(let m):
-            var seen = Set<String>()
             var pairs: [(key: String, value: YNode, line: Int)] = []
             for (k, v) in m {
                 guard case .scalar(let key) = k else {
                     throw DataFileError(file: file, line: k.mark?.line ?? line, reason: "khóa phải là một chữ, không phải danh sách hay bảng")
-                }
-                guard seen.insert(key.string).inserted else {
-                    throw DataFileError(file: file, line: k.mark?.line ?? line, reason: "khóa “\(key.string)” bị lặp lại")
                 }
                 pairs.append((key.string, try convert(v, file: file), k.mark?.line ?? line))
             }

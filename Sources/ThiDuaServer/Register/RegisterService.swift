@@ -87,8 +87,7 @@ enum RegisterService {
 
     /// The collectives and people of `units`, in order: each unit, then its people by name (`peopleByUnit`).
     static func subjects(of units: [Unit], on db: any Database) async throws -> [CaseSubject] {
-        var people: [UUID: [CaseSubject]] = [:]
-        if let sql = db as? any SQLDatabase { people = try await peopleByUnit(units, on: sql) }
+        let people = try await peopleByUnit(units, on: try db.sql())
         var out: [CaseSubject] = []
         for unit in units {
             guard let id = unit.id else { continue }
@@ -133,10 +132,7 @@ enum RegisterService {
     /// units the page covers are read: a unit covered in part through LIMIT/OFFSET, the others whole (at most three
     /// queries for the people whatever the size of the register).
     static func subjectPage(of units: [Unit], range: Range<Int>, on db: any Database) async throws -> (total: Int, subjects: [CaseSubject]) {
-        guard let sql = db as? any SQLDatabase else {
-            let all = try await subjects(of: units, on: db)
-            return (all.count, Array(all[min(range.lowerBound, all.count)..<min(range.upperBound, all.count)]))
-        }
+        let sql = try db.sql()
         let ids = units.compactMap(\.id)
         var counts: [UUID: Int] = [:]
         for start in stride(from: 0, to: ids.count, by: batchSize) {
