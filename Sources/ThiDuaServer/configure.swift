@@ -134,5 +134,6 @@ func routes(_ app: Application) throws {
     RegisterController().register(pages: app, api: api)
     CovenantController().register(pages: app, api: api)
     RegistrationController().register(pages: app, api: api)
+    ScoringController().register(pages: app, api: api)
     OpenAPIController().register(api: api)
 }

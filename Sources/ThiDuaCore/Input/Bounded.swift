@@ -43,14 +43,28 @@ public enum Bounded {
         return hundredths / 100
     }
 
-    /// A number typed in a form ("12,5" or "12.5"); nil when left empty.
+    /// A number typed in a form ("12,5" or "12.5"); nil when left empty. Points grouping thousands the Vietnamese way
+    /// are read as such: "1.250" and "1.250,5" are 1250 and 1250,5 (never 1,25), "12.5" stays 12,5.
     public static func decimal(text: String?, field: String, label: String) throws -> Double? {
         let t = (text ?? "").trimmingCharacters(in: .whitespaces)
         if t.isEmpty { return nil }
-        guard t.count <= 32, let v = Double(t.replacingOccurrences(of: ",", with: ".")), v.isFinite else {
+        var plain = t
+        if t.count <= 32, isGroupedThousands(t) {
+            plain = t.replacingOccurrences(of: ".", with: "")
+        }
+        guard t.count <= 32, let v = Double(plain.replacingOccurrences(of: ",", with: ".")), v.isFinite else {
             throw DomainError.invalid("\(label): “\(t.prefix(32))” không phải là một số.", field: field)
         }
         return v
+    }
+
+    /// "1.250", "-12.000.000" or "1.250,75": digits grouped by three with points, an optional decimal comma.
+    static func isGroupedThousands(_ t: String) -> Bool {
+        let body = t.hasPrefix("-") ? t.dropFirst() : Substring(t)
+        let whole = body.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let groups = whole.split(separator: ".", omittingEmptySubsequences: false)
+        guard groups.count >= 2, let first = groups.first, (1...3).contains(first.count) else { return false }
+        return groups.allSatisfy { g in g.allSatisfy(\.isASCII) && g.allSatisfy(\.isNumber) } && groups.dropFirst().allSatisfy { $0.count == 3 }
     }
 
     // MARK: Integers

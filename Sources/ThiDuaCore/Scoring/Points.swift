@@ -74,6 +74,22 @@ public struct Points: Hashable, Comparable, Codable, Sendable, CustomStringConve
 
     public func clamped(_ low: Points, _ high: Points) -> Points { Swift.max(low, Swift.min(high, self)) }
 
+    /// As a number for JSON (8.5, not a count of hundredths): what the API answers and what stored settings hold.
+    public var decimal: Double { Double(hundredths) / 100 }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        guard let p = Points(stored: try c.decode(Double.self)) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "points: a finite number with at most two decimals")
+        }
+        self = p
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(decimal)
+    }
+
     /// "12,5", "20", "-3", "1.250,75": the Vietnamese way.
     public var description: String {
         let sign = hundredths < 0 ? "-" : ""

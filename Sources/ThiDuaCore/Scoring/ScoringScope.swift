@@ -57,3 +57,34 @@ extension Principal {
     /// Files an appeal about a unit's own scores: its officer, while appeals are open.
     public func canAppeal(unit: UUID, _ r: RoundScope) -> Bool { r.phase == .appeals && r.members.contains(unit) && officer(of: unit) }
 }
+
+extension Principal {
+    /// Reads a score sheet: the unit's own sheet with its detail; a peer's sheet by the office, the leads and that
+    /// peer; the leader's review and third scoring by the office and the leads, and by the unit from the preliminary
+    /// results on.
+    public func canReadSheet(unit: UUID, scorer: Scorer, _ r: RoundScope) -> Bool {
+        switch scorer {
+        case .selfAssessment: canReadUnitDetail(unit: unit, r)
+        case .peer(let s): canReadMarks(of: s, r)
+        case .leader, .thirdScoring: canManageRound(r) || (r.phase >= .preliminary && canReadUnitDetail(unit: unit, r))
+        }
+    }
+
+    /// Writes a score sheet, whatever the phase (`ScoreSheets.editRefusal` says when): the unit's officer its
+    /// self-assessment, an assigned peer's officer its sheet, the leads (or the office) the review and third scoring.
+    public func canWriteSheet(unit: UUID, scorer: Scorer, _ r: RoundScope) -> Bool {
+        switch scorer {
+        case .selfAssessment: canSelfAssess(unit: unit, r)
+        case .peer(let s): canCrossScore(as: s, target: unit, r)
+        case .leader, .thirdScoring: canReview(r) && r.members.contains(unit)
+        }
+    }
+}
+
+extension Principal {
+    /// Opens a round's page (its phase, its members' progress, one's own sheets): the office and the leads, the
+    /// members' people, and everyone once the ranking may be read.
+    public func canViewRound(_ r: RoundScope) -> Bool {
+        canManageRound(r) || r.members.contains(where: ofUnit) || canReadRanking(r)
+    }
+}

@@ -71,11 +71,16 @@ struct ReopeningDTO: Content, Sendable { var unitID: UUID; var unitName: String;
 enum DeadlineService {
     /// Throws 409 when `phase` of `year` is closed for `unitID` today.
     static func requireOpen(_ phase: EmulationPhase, year: Int, unitID: UUID, req: Request) async throws {
-        guard let d = try await Deadline.query(on: req.db).filter(\.$year == year).filter(\.$phase == phase.rawValue).first(),
+        try await requireOpen(phase, year: year, unitID: unitID, today: RegisterService.today(req), on: req.db)
+    }
+
+    /// A 409 unless `unitID` may still act in `phase` of `year` on `today` (before the due date, or reopened for it).
+    static func requireOpen(_ phase: EmulationPhase, year: Int, unitID: UUID, today: Day, on db: any Database) async throws {
+        guard let d = try await Deadline.query(on: db).filter(\.$year == year).filter(\.$phase == phase.rawValue).first(),
               let due = Day(iso: d.dueOn) else { return }
-        let reopening = try await DeadlineReopening.query(on: req.db).filter(\.$year == year).filter(\.$phase == phase.rawValue)
+        let reopening = try await DeadlineReopening.query(on: db).filter(\.$year == year).filter(\.$phase == phase.rawValue)
             .filter(\.$unitID == unitID).first()
-        if !DeadlineRules.isOpen(due: due, reopenedUntil: reopening.flatMap { Day(iso: $0.until) }, today: RegisterService.today(req)) {
+        if !DeadlineRules.isOpen(due: due, reopenedUntil: reopening.flatMap { Day(iso: $0.until) }, today: today) {
             throw DeadlineRules.closedError(phase, due: due)
         }
     }

@@ -152,6 +152,26 @@ enum APIDescriptions {
         "POST /api/v1/eligibility/check": .init(summary: "Xét một hồ sơ (định dạng trong docs/eligibility.md)", request: .anyJSON, response: .of(EligibilityReport.self)),
         "GET /api/v1/catalogue": .init(summary: "Danh mục quy tắc đang áp dụng", response: .of(RegisterController.CatalogueDTO.self)),
 
+        // Scoring rounds
+        "GET /api/v1/blocs/:blocID/rounds": .init(summary: "Các đợt chấm điểm của khối trong năm (mà người dùng được xem)", query: [year],
+                                                  response: .of([ScoringController.BlocRounds.RoundRef].self)),
+        "POST /api/v1/blocs/:blocID/rounds": .init(summary: "Tạo đợt chấm điểm (tổng kết năm hoặc sơ kết) theo giao ước đã ký", request: .of(ScoringController.CreateInput.self),
+                                                   required: ["year"], response: .of(RoundDTO.self), status: 201),
+        "GET /api/v1/rounds/:roundID": .init(summary: "Một đợt chấm điểm: giai đoạn, cách chấm, tiến độ, các phiếu của người dùng", response: .of(RoundDTO.self)),
+        "PUT /api/v1/rounds/:roundID/settings": .init(summary: "Cách chấm, phân công chấm chéo, quy tắc tổng hợp, xếp loại, tiêu chí phụ xếp hạng (trước khi mở; khóa lạc quan)",
+                                                      request: .of(ScoringService.SettingsInput.self), required: ["lockVersion"], response: .of(RoundDTO.self)),
+        "POST /api/v1/rounds/:roundID/actions/:action": .init(summary: "Chuyển giai đoạn: open, startReview, showPreliminary, openAppeals, publish", response: .of(RoundDTO.self)),
+        "GET /api/v1/rounds/:roundID/units/:unitID/sheets/:scorer": .init(summary: "Một phiếu chấm (scorer: self, leader, third hoặc mã đơn vị chấm chéo)", response: .of(SheetDTO.self)),
+        "PUT /api/v1/rounds/:roundID/units/:unitID/sheets/:scorer": .init(summary: "Lưu phiếu chấm (khóa lạc quan: lockVersion; tiêu chí để trống thì xóa điểm)",
+                                                                          request: .of(ScoringService.SheetInput.self), required: ["lockVersion"], response: .of(SheetDTO.self)),
+        "POST /api/v1/rounds/:roundID/units/:unitID/submit": .init(summary: "Nộp bản tự chấm điểm (đủ mọi tiêu chí áp dụng); sau đó điểm bị khóa",
+                                                                   request: .of(ScoringController.LockInput.self), required: ["lockVersion"], response: .of(SheetDTO.self)),
+        "POST /api/v1/rounds/:roundID/units/:unitID/reopen": .init(summary: "Trưởng khối mở lại bản tự chấm điểm đã nộp, có lý do", request: .of(ScoringService.ReopenInput.self),
+                                                                   required: ["reason"], response: .of(SheetDTO.self)),
+        "POST /api/v1/rounds/:roundID/conflicts": .init(summary: "Đơn vị chấm khai xung đột lợi ích với một đơn vị được phân công, có lý do",
+                                                        request: .of(ScoringService.ConflictInput.self), required: ["scorerUnitID", "unitID", "reason"], response: .of(RoundDTO.self), status: 201),
+        "GET /api/v1/rounds/:roundID/results": .init(summary: "Kết quả: xếp hạng và chi tiết từng đơn vị mà người dùng được xem, có giải thích", response: .of(ResultsDTO.self)),
+
         // This description
         "GET /api/v1/openapi.json": .init(summary: "Mô tả OpenAPI 3.1 của API này", response: .anyJSON),
     ]

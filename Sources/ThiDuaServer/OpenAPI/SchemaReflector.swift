@@ -152,6 +152,7 @@ private struct KeyedReflector<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { record(key, .integer, required: true); return 0 }
     func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { record(key, .integer, required: true); return 0 }
     func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { record(key, .integer, required: true); return 0 }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { record(key, .integer, required: true); return 0 }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         let inner = NodeBox(path: box.path)
@@ -170,6 +171,7 @@ private struct KeyedReflector<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { record(key, .string(format: .unspecified, cases: nil), required: false); return nil }
     func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { record(key, .number, required: false); return nil }
     func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { record(key, .integer, required: false); return nil }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { record(key, .integer, required: false); return nil }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
         throw SchemaReflector.Unreflectable(type: "nested container")
@@ -220,6 +222,7 @@ private struct SingleReflector: SingleValueDecodingContainer {
     func decode(_ type: Float.Type) throws -> Float { box.node = .number; return 0 }
     func decode(_ type: Int.Type) throws -> Int { box.node = .integer; return 0 }
     func decode(_ type: Int64.Type) throws -> Int64 { box.node = .integer; return 0 }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { box.node = .integer; return 0 }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try SchemaReflector.value(T.self, into: box) }
 }
 

@@ -193,6 +193,7 @@ struct OrganisationController {
         /// Links shown only to those who may open them (nil: hidden).
         var covenantURL: String?
         var registrationsURL: String?
+        var roundsURL: String?
     }
 
     private func yearList(_ req: Request) async throws -> [Int] {
@@ -242,7 +243,10 @@ struct OrganisationController {
                                                canEditPlan: p.canLeadBloc(blocID, year: year), candidates: candidates,
                                                covenantURL: covenantURL,
                                                registrationsURL: p.canReadBlocRegistrations(bloc: blocID, year: year)
-                                                   ? RegistrationPath.bloc(blocID).url([("year", String(year))]) : nil))
+                                                   ? RegistrationPath.bloc(blocID).url([("year", String(year))]) : nil,
+                                               roundsURL: p.canLeadBloc(blocID, year: year) || p.has(.council)
+                                                   || p.grants.contains { g in g.unitID.map(memberIDs.contains) == true }
+                                                   ? ScoringPath.blocRounds(bloc: blocID).url([("year", String(year))]) : nil))
     }
 
     @Sendable func editBlocPage(_ req: Request) async throws -> Response {

@@ -1,0 +1,169 @@
+import Fluent
+import Foundation
+import ThiDuaCore
+
+/// A scoring round of a bloc's covenant (sơ kết or tổng kết): its phase and the settings it is scored with (JSON of
+/// `RoundSettings`). The covenant version it scores is fixed at creation: its scale and frozen roster.
+final class ScoringRoundModel: Model, @unchecked Sendable {
+    static let schema = "scoring_rounds"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "bloc_id") var blocID: UUID
+    @Field(key: "year") var year: Int
+    @Field(key: "kind") var kind: String
+    @Field(key: "covenant_version_id") var covenantVersionID: UUID
+    @Field(key: "phase") var phase: String
+    @Field(key: "settings") var settings: String
+    @Field(key: "lock_version") var lockVersion: Int
+    @Field(key: "created_by") var createdBy: String
+    @Field(key: "updated_by") var updatedBy: String
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $blocID, $year, $kind, $covenantVersionID, $phase, $settings, $lockVersion, $createdBy, $updatedBy, $updatedAt]
+    }
+
+    var roundPhase: RoundPhase { RoundPhase(rawValue: phase) ?? .setup }
+    var roundKind: RoundKind { RoundKind(rawValue: kind) ?? .yearEnd }
+
+    func decodedSettings() throws -> RoundSettings {
+        try JSONDecoder().decode(RoundSettings.self, from: Data(settings.utf8))
+    }
+
+    func store(_ s: RoundSettings) throws { settings = try CovenantVersion.json(s) }
+}
+
+/// One scorer's sheet for one unit in a round (`Scorer.key`: "self", "peer:<unit>", "leader", "third"), with its
+/// submission and optimistic-lock counter.
+final class ScoreSheetModel: Model, @unchecked Sendable {
+    static let schema = "score_sheets"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "round_id") var roundID: UUID
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "scorer") var scorer: String
+    @OptionalField(key: "submitted_at") var submittedAt: Date?
+    @OptionalField(key: "submitted_by") var submittedBy: String?
+    /// The leader's reason for the last reopening.
+    @OptionalField(key: "reopen_reason") var reopenReason: String?
+    @Field(key: "lock_version") var lockVersion: Int
+    @Field(key: "updated_by") var updatedBy: String
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $roundID, $unitID, $scorer, $submittedAt, $submittedBy, $reopenReason, $lockVersion, $updatedBy, $updatedAt]
+    }
+}
+
+/// One mark of a sheet, in plain columns by the criterion's kind (points, target and actual in hundredths).
+final class ScoreMarkModel: Model, @unchecked Sendable {
+    static let schema = "score_marks"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "sheet_id") var sheetID: UUID
+    @Field(key: "criterion") var criterion: String
+    /// "points", "targetActual", "done" or "events".
+    @Field(key: "value_kind") var valueKind: String
+    @OptionalField(key: "points") var points: Int64?
+    @OptionalField(key: "target") var target: Int64?
+    @OptionalField(key: "actual") var actual: Int64?
+    @OptionalField(key: "done") var done: Bool?
+    @OptionalField(key: "events") var events: Int?
+    @Field(key: "comment") var comment: String
+    init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $sheetID, $criterion, $valueKind, $points, $target, $actual, $done, $events, $comment] }
+
+    var value: MarkValue? {
+        switch valueKind {
+        case "points": points.map { .points(Points(hundredths: $0)) }
+        case "targetActual": actual.map { .targetActual(target: target.map(Points.init(hundredths:)), actual: Points(hundredths: $0)) }
+        case "done": done.map { .done($0) }
+        case "events": events.map { .events($0) }
+        default: nil
+        }
+    }
+
+    func set(_ v: MarkValue) {
+        points = nil; target = nil; actual = nil; done = nil; events = nil
+        switch v {
+        case .points(let p): valueKind = "points"; points = p.hundredths
+        case .targetActual(let t, let a): valueKind = "targetActual"; target = t?.hundredths; actual = a.hundredths
+        case .done(let d): valueKind = "done"; done = d
+        case .events(let n): valueKind = "events"; events = n
+        }
+    }
+}
+
+/// A scorer unit's declared conflict of interest with a unit it was assigned to score.
+final class ScoringConflictModel: Model, @unchecked Sendable {
+    static let schema = "scoring_conflicts"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "round_id") var roundID: UUID
+    @Field(key: "scorer_unit_id") var scorerUnitID: UUID
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "reason") var reason: String
+    @Field(key: "declared_by") var declaredBy: String
+    @Field(key: "declared_at") var declaredAt: Date
+    init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $roundID, $scorerUnitID, $unitID, $reason, $declaredBy, $declaredAt] }
+}
+
+struct CreateScoring: AsyncMigration {
+    var name: String { "0018_create_scoring" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ScoringRoundModel.schema)
+            .id()
+            .field("bloc_id", .uuid, .required, .references(Bloc.schema, .id, onDelete: .restrict))
+            .field("year", .int, .required)
+            .field("kind", .string, .required)
+            .field("covenant_version_id", .uuid, .required, .references(CovenantVersion.schema, .id, onDelete: .restrict))
+            .field("phase", .string, .required)
+            .field("settings", .string, .required)
+            .field("lock_version", .int, .required)
+            .field("created_by", .string, .required)
+            .field("updated_by", .string, .required)
+            .field("updated_at", .datetime)
+            .unique(on: "bloc_id", "year", "kind")
+            .create()
+        try await db.schema(ScoreSheetModel.schema)
+            .id()
+            .field("round_id", .uuid, .required, .references(ScoringRoundModel.schema, .id, onDelete: .restrict))
+            .field("unit_id", .uuid, .required, .references(Unit.schema, .id, onDelete: .restrict))
+            .field("scorer", .string, .required)
+            .field("submitted_at", .datetime)
+            .field("submitted_by", .string)
+            .field("reopen_reason", .string)
+            .field("lock_version", .int, .required)
+            .field("updated_by", .string, .required)
+            .field("updated_at", .datetime)
+            .unique(on: "round_id", "unit_id", "scorer")
+            .create()
+        try await db.schema(ScoreMarkModel.schema)
+            .id()
+            .field("sheet_id", .uuid, .required, .references(ScoreSheetModel.schema, .id, onDelete: .restrict))
+            .field("criterion", .string, .required)
+            .field("value_kind", .string, .required)
+            .field("points", .int64)
+            .field("target", .int64)
+            .field("actual", .int64)
+            .field("done", .bool)
+            .field("events", .int)
+            .field("comment", .string, .required)
+            .unique(on: "sheet_id", "criterion")
+            .create()
+        try await db.schema(ScoringConflictModel.schema)
+            .id()
+            .field("round_id", .uuid, .required, .references(ScoringRoundModel.schema, .id, onDelete: .restrict))
+            .field("scorer_unit_id", .uuid, .required, .references(Unit.schema, .id, onDelete: .restrict))
+            .field("unit_id", .uuid, .required, .references(Unit.schema, .id, onDelete: .restrict))
+            .field("reason", .string, .required)
+            .field("declared_by", .string, .required)
+            .field("declared_at", .datetime, .required)
+            .unique(on: "round_id", "scorer_unit_id", "unit_id")
+            .create()
+    }
+    func revert(on db: any Database) async throws {
+        for s in [ScoringConflictModel.schema, ScoreMarkModel.schema, ScoreSheetModel.schema, ScoringRoundModel.schema] { try await db.schema(s).delete() }
+    }
+}

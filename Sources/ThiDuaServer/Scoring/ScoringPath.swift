@@ -1,0 +1,32 @@
+import Foundation
+import ThiDuaCore
+
+/// Every link, form action and redirect of scoring rounds.
+enum ScoringPath: SitePath {
+    case blocRounds(bloc: UUID)
+    case round(UUID)
+    case settings(UUID)
+    case action(UUID, RoundAction)
+    case sheet(UUID, unit: UUID, scorer: Scorer)
+    case submit(UUID, unit: UUID)
+    case reopen(UUID, unit: UUID)
+    case conflicts(UUID)
+    case results(UUID)
+
+    /// The sheet's scorer as a path segment: "self", "leader", "third" or the peer unit's id.
+    static func segment(_ s: Scorer) -> String { s.peerUnit?.uuidString ?? s.key }
+
+    var segments: [String] {
+        switch self {
+        case .blocRounds(let b): ["blocs", b.uuidString, "rounds"]
+        case .round(let r): ["rounds", r.uuidString]
+        case .settings(let r): ["rounds", r.uuidString, "settings"]
+        case .action(let r, let a): ["rounds", r.uuidString, "actions", a.rawValue]
+        case .sheet(let r, let u, let s): ["rounds", r.uuidString, "units", u.uuidString, "sheets", Self.segment(s)]
+        case .submit(let r, let u): ["rounds", r.uuidString, "units", u.uuidString, "submit"]
+        case .reopen(let r, let u): ["rounds", r.uuidString, "units", u.uuidString, "reopen"]
+        case .conflicts(let r): ["rounds", r.uuidString, "conflicts"]
+        case .results(let r): ["rounds", r.uuidString, "results"]
+        }
+    }
+}
