@@ -248,10 +248,75 @@ struct ScoringServerTests {
             #expect(try await api(app, .GET, "/api/v1/rounds/\(r)/results", token: try await token(app, "khach")).status == .forbidden)
 
             #expect(try await api(app, .POST, "/api/v1/rounds/\(r)/actions/publish", token: lead).status == .conflict)
+            struct Appeal: Codable, Sendable { var criterion: String?; var ground: String?; var reason: String? }
+            func appeal(_ unit: String, _ a: Appeal, as who: String? = nil) async throws -> TestingHTTPResponse {
+                try await api(app, .POST, "/api/v1/rounds/\(r)/units/\(units[unit]!)/appeals", token: who ?? officer[unit], json: a)
+            }
+            #expect(try await appeal("vksnd", Appeal(criterion: "A2", ground: "miscount", reason: "Sớm quá")).status == .conflict, "appeals are not open yet")
             #expect(try await api(app, .POST, "/api/v1/rounds/\(r)/actions/openAppeals", token: lead).status == .ok)
             #expect(try await api(app, .POST, "/api/v1/rounds/\(r)/actions/openAppeals", token: lead).status == .conflict)
+            // Appeals: on an objective ground, about an applicable criterion, by the unit's own officer, once per criterion.
+            #expect(try await appeal("vksnd", Appeal(criterion: "A2", ground: "unfair", reason: "Điểm thấp")).status == .unprocessableEntity)
+            #expect(try await appeal("vksnd", Appeal(criterion: "A3", ground: "miscount", reason: "x")).status == .unprocessableEntity)
+            #expect(try await appeal("vksnd", Appeal(criterion: "A2", ground: "miscount", reason: "  ")).status == .unprocessableEntity)
+            #expect(try await appeal("vksnd", Appeal(criterion: "A2", ground: "miscount", reason: "x"), as: officer["congan"]).status == .forbidden)
+            res = try await appeal("vksnd", Appeal(criterion: "A2", ground: "missingEvidence", reason: "Văn bản tham mưu số 12 chưa được tính"))
+            #expect(res.status == .created, "\(res.body.string)")
+            #expect(try await appeal("vksnd", Appeal(criterion: "A2", ground: "miscount", reason: "Lần hai")).status == .conflict)
+            #expect(try await appeal("tand", Appeal(criterion: "C2", ground: "miscount", reason: "Đề nghị xem lại")).status == .created)
+            #expect(try await api(app, .POST, "/api/v1/rounds/\(r)/actions/publish", token: lead).status == .conflict, "two appeals unanswered")
+            var withAppeals = try await api(app, .GET, "/api/v1/rounds/\(r)/results", token: lead).decoded(ResultsDTO.self)
+            #expect(withAppeals.appeals.count == 2 && withAppeals.appeals.allSatisfy { $0.answerURL != nil })
+            #expect(try await api(app, .GET, "/api/v1/rounds/\(r)/results", token: officer["vksnd"]).decoded(ResultsDTO.self).appeals.map(\.criterion) == ["A2"])
+            let vksndAppeal = try #require(withAppeals.appeals.first { $0.unitID == units["vksnd"] })
+            let tandAppeal = try #require(withAppeals.appeals.first { $0.unitID == units["tand"] })
+            #expect(vksndAppeal.scoreBefore == "7,5", "the peers' mean when the appeal was filed")
+            struct Answer: Codable, Sendable { var decision: String?; var points: Double?; var answer: String? }
+            func answer(_ id: UUID, _ a: Answer, as who: String? = nil) async throws -> TestingHTTPResponse {
+                try await api(app, .POST, "/api/v1/rounds/\(r)/appeals/\(id)/answer", token: who ?? lead, json: a)
+            }
+            #expect(try await answer(vksndAppeal.id, Answer(decision: "changed", points: 11, answer: "Đủ căn cứ")).status == .unprocessableEntity)
+            #expect(try await answer(vksndAppeal.id, Answer(decision: "changed", points: 8.5, answer: "")).status == .unprocessableEntity)
+            #expect(try await answer(vksndAppeal.id, Answer(decision: "changed", points: 8.5, answer: "Đủ"), as: officer["vksnd"]).status == .forbidden)
+            res = try await answer(vksndAppeal.id, Answer(decision: "changed", points: 8.5, answer: "Văn bản số 12 đủ điều kiện; cộng điểm"))
+            #expect(res.status == .ok, "\(res.body.string)")
+            #expect(try await answer(vksndAppeal.id, Answer(decision: "rejected", answer: "Lần hai")).status == .conflict)
+            #expect(try await answer(tandAppeal.id, Answer(decision: "rejected", answer: "Điểm chấm chéo là ý kiến của các đơn vị, không phải sai sót")).status == .ok)
+            withAppeals = try await api(app, .GET, "/api/v1/rounds/\(r)/results", token: lead).decoded(ResultsDTO.self)
+            let a2 = try #require(withAppeals.units.first { $0.unitID == units["vksnd"] }?.criteria.first { $0.code == "A2" })
+            #expect(a2.final == 8.5 && a2.explanation.contains("Sau giải quyết khiếu nại: 8,5 (trước đó 7,5)"), "\(a2.explanation)")
+            #expect(withAppeals.units.first { $0.unitID == units["tand"] }?.criteria.first { $0.code == "C2" }?.final == 8)
             #expect(try await api(app, .POST, "/api/v1/rounds/\(r)/actions/publish", token: officer["congan"]).status == .forbidden)
             #expect(try await api(app, .POST, "/api/v1/rounds/\(r)/actions/publish", token: lead).status == .ok)
+            #expect(try await appeal("thads", Appeal(criterion: "A2", ground: "miscount", reason: "Muộn")).status == .conflict)
+
+            // Published: frozen with its digest and the audit chain's head; a correction is a new revision saying what changed.
+            var published = try await api(app, .GET, "/api/v1/rounds/\(r)/results", token: lead).decoded(ResultsDTO.self)
+            let first = try #require(published.publication)
+            #expect(first.revision == 1 && first.intact && first.auditAnchor != nil && first.revisions.count == 1)
+            struct Correction: Codable, Sendable { var unitID: UUID?; var criterion: String?; var decision: String?; var points: Double?; var reason: String? }
+            func correct(_ c: Correction, as who: String? = nil) async throws -> TestingHTTPResponse {
+                try await api(app, .POST, "/api/v1/rounds/\(r)/corrections", token: who ?? lead, json: c)
+            }
+            #expect(try await correct(Correction(unitID: units["thanhtra"], criterion: "B1", decision: "changed", points: 7, reason: "Sửa"), as: officer["thanhtra"]).status == .forbidden)
+            #expect(try await correct(Correction(unitID: units["thanhtra"], criterion: "B1", decision: "rejected", points: 7, reason: "Sửa")).status == .unprocessableEntity)
+            #expect(try await correct(Correction(unitID: units["thanhtra"], criterion: "B1", decision: "changed", points: 6.5, reason: "Không đổi")).status == .conflict,
+                    "a correction that changes nothing makes no revision")
+            res = try await correct(Correction(unitID: units["thanhtra"], criterion: "B1", decision: "changed", points: 7,
+                                               reason: "Quyết định số 15/QĐ-KTĐ: sửa điểm tiêu chí B1 sau kiểm tra lại hồ sơ"))
+            #expect(res.status == .created, "\(res.body.string)")
+            published = try res.decoded(ResultsDTO.self)
+            let second = try #require(published.publication)
+            #expect(second.revision == 2 && second.intact && second.digest != first.digest)
+            #expect(second.revisions.last?.changes.contains { $0.contains("Thanh tra tỉnh Nghệ An") && $0.contains("B1 6,5 → 7") } == true, "\(second.revisions)")
+            #expect(try await count(ScoringResultModel.self, app) == 2)
+            // Marks changed behind the server's back: the published revision is still shown, and the mismatch said loudly.
+            let peerSheet = try #require(try await ScoreSheetModel.query(on: app.db).filter(\.$unitID == units["congan"]!).filter(\.$scorer == "peer:\(units["vksnd"]!.uuidString)").first())
+            let anyMark = try #require(try await ScoreMarkModel.query(on: app.db).filter(\.$sheetID == peerSheet.requireID()).filter(\.$criterion == "A2").first())
+            anyMark.points = 0
+            try await anyMark.save(on: app.db)
+            let tampered = try await api(app, .GET, "/api/v1/rounds/\(r)/results", token: lead).decoded(ResultsDTO.self)
+            #expect(tampered.publication?.intact == false && tampered.ranking.map(\.totalText) == published.ranking.map(\.totalText))
             // Published: everyone signed in reads the ranking; the council also the detail.
             let pub = try await api(app, .GET, "/api/v1/rounds/\(r)/results", token: try await token(app, "khach")).decoded(ResultsDTO.self)
             #expect(pub.ranking.count == 9 && pub.units.isEmpty)
@@ -259,7 +324,8 @@ struct ScoringServerTests {
 
             // Every change is in the audit log.
             let audit = try await AuditEntry.query(on: app.db).filter(\.$entity == "scoring_round").all().map(\.action)
-            #expect(Set(audit).isSuperset(of: ["create", "settings", "open", "startReview", "showPreliminary", "openAppeals", "publish"]))
+            #expect(Set(audit).isSuperset(of: ["create", "settings", "open", "startReview", "showPreliminary", "openAppeals", "publish", "correct"]))
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "scoring_appeal").count() == 4)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "score_sheet").filter(\.$action == "reopen").count() == 1)
         }
     }

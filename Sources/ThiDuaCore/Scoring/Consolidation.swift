@@ -81,8 +81,10 @@ public struct UnitOutcome: Hashable, Codable, Sendable {
 ///   bonus and penalty are added within their caps, and the total stays within 0 and the scale's maximum plus bonus.
 /// - Every division is rounded half away from zero to the hundredth.
 public enum Consolidation {
+    /// `overrides`: the leader's answers to appeals and corrections after publication, in the order they were made (a
+    /// later one for the same unit and criterion replaces an earlier one).
     public static func consolidate(scale: [Criterion], units: [UnitScoring], marks: [ScoreMark],
-                                   conflicts: [ConflictDeclaration], rule: ConsolidationRule) -> [UnitOutcome] {
+                                   conflicts: [ConflictDeclaration], rule: ConsolidationRule, overrides: [ScoreOverride] = []) -> [UnitOutcome] {
         // The marks' positions grouped by unit and criterion, in one flat table (marks are not copied). Marks usually
         // come in order (a unit's, a scorer's, criterion after criterion): the next criterion and the same unit are
         // tried before any lookup.
@@ -112,11 +114,14 @@ public enum Consolidation {
         }
         var conflicted: [UUID: [UUID: String]] = [:]
         for c in conflicts { conflicted[c.unit, default: [:]][c.scorer] = c.reason }
+        var overridden: [UUID: [String: ScoreOverride]] = [:]
+        for o in overrides { overridden[o.unit, default: [:]][o.criterion] = o }
         let scaleMaximum = Points.sum(scale.filter { $0.kind != .adjustment }.map { Points(stored: $0.maxPoints) ?? .zero })
         return units.enumerated().map { i, unit in
             // A unit listed twice is scored once, at its first place; the second gets no marks.
             let first = slot[unit.id] == i
-            return outcome(unit, scale: scale, scaleMaximum: scaleMaximum, rule: rule, conflicts: conflicted[unit.id] ?? [:]) { code in
+            return outcome(unit, scale: scale, scaleMaximum: scaleMaximum, rule: rule, conflicts: conflicted[unit.id] ?? [:],
+                           overrides: first ? overridden[unit.id] ?? [:] : [:]) { code in
                 guard first, let c = codeIndex[code] else { return [] }
                 return table[i * codes.count + c].map { entries[Int($0)] }
             }
@@ -124,7 +129,7 @@ public enum Consolidation {
     }
 
     private static func outcome(_ unit: UnitScoring, scale: [Criterion], scaleMaximum: Points, rule: ConsolidationRule,
-                                conflicts: [UUID: String], marks: (String) -> [Entry]) -> UnitOutcome {
+                                conflicts: [UUID: String], overrides: [String: ScoreOverride], marks: (String) -> [Entry]) -> UnitOutcome {
         var outcomes: [CriterionOutcome] = []
         var bonus = Points.zero, penalty = Points.zero
         var unitMaximum = Points.zero
@@ -160,7 +165,8 @@ public enum Consolidation {
                 outcomes[index].explanation = applicable ? text + "." : "Không tiêu chí con nào áp dụng cho đơn vị."
                 return (applicable ? capped : nil, Swift.min(childMax, max))
             }
-            let o = leaf(c, max: max, unit: unit.id, marks: marks(c.code), rule: rule, conflicts: conflicts)
+            var o = leaf(c, max: max, unit: unit.id, marks: marks(c.code), rule: rule, conflicts: conflicts)
+            if let override = overrides[c.code] { o = apply(override, to: o, criterion: c, max: max) }
             outcomes.append(o)
             switch o.status {
             case .notApplicable: return (nil, .zero)
@@ -304,6 +310,25 @@ public enum Consolidation {
             let (final, text) = aggregate(values, rule.aggregator)
             return outcome(.scored, final, text)
         }
+    }
+
+    /// The leader's override on a criterion computed as usual: the new score (within the criterion's bounds) or "does
+    /// not apply", with the score before and the reason in the explanation. The marks used stay listed.
+    static func apply(_ override: ScoreOverride, to o: CriterionOutcome, criterion c: Criterion, max: Points) -> CriterionOutcome {
+        var r = o
+        let before = o.final.map { "\($0)" } ?? (o.status == .notApplicable ? "không áp dụng" : "chưa có điểm")
+        switch override.value {
+        case .points(let p):
+            let bounded = c.kind == .adjustment ? p.clamped(-max, max) : p.clamped(.zero, max)
+            r.status = .scored
+            r.final = bounded
+            r.explanation = o.explanation + " Sau \(override.source): \(bounded) (trước đó \(before)). Lý do: \(override.reason)"
+        case .notApplicable:
+            r.status = .notApplicable
+            r.final = nil
+            r.explanation = o.explanation + " Sau \(override.source): không áp dụng cho đơn vị, không tính vào điểm tối đa (trước đó \(before)). Lý do: \(override.reason)"
+        }
+        return r
     }
 
     /// One mark per scorer, whatever the order they were entered in: a scorer's repeated equal marks count once, and

@@ -171,6 +171,12 @@ enum APIDescriptions {
         "POST /api/v1/rounds/:roundID/conflicts": .init(summary: "Đơn vị chấm khai xung đột lợi ích với một đơn vị được phân công, có lý do",
                                                         request: .of(ScoringService.ConflictInput.self), required: ["scorerUnitID", "unitID", "reason"], response: .of(RoundDTO.self), status: 201),
         "GET /api/v1/rounds/:roundID/results": .init(summary: "Kết quả: xếp hạng và chi tiết từng đơn vị mà người dùng được xem, có giải thích", response: .of(ResultsDTO.self)),
+        "POST /api/v1/rounds/:roundID/units/:unitID/appeals": .init(summary: "Đơn vị giải trình, khiếu nại điểm một tiêu chí (ground: miscount, missingEvidence, notApplicable)",
+                                                                    request: .of(ScoringService.AppealInput.self), required: ["criterion", "ground", "reason"], response: .of(ResultsDTO.self), status: 201),
+        "POST /api/v1/rounds/:roundID/appeals/:appealID/answer": .init(summary: "Trưởng khối trả lời khiếu nại (decision: rejected, changed, notApplicable), có lý do",
+                                                                       request: .of(ScoringService.AnswerInput.self), required: ["decision", "answer"], response: .of(ResultsDTO.self)),
+        "POST /api/v1/rounds/:roundID/corrections": .init(summary: "Đính chính kết quả đã công bố: một bản công bố mới, ghi rõ thay đổi",
+                                                          request: .of(ScoringService.CorrectionInput.self), required: ["unitID", "criterion", "decision", "reason"], response: .of(ResultsDTO.self), status: 201),
 
         // This description
         "GET /api/v1/openapi.json": .init(summary: "Mô tả OpenAPI 3.1 của API này", response: .anyJSON),

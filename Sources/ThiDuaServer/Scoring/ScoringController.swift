@@ -58,6 +58,24 @@ struct ScoringController {
             return req.redirect(to: ScoringPath.round(ctx.id).url)
         }
         pages.on(.GET, "rounds", ":roundID", "results", policy: .signedIn, use: resultsPage)
+        pages.on(.POST, "rounds", ":roundID", "units", ":unitID", "appeals", policy: .roles([.unitOfficer])) { req in
+            let ctx = try await self.context(req)
+            try await ScoringService.fileAppeal(ctx, unit: try self.unitID(req), try req.content.decode(ScoringService.AppealInput.self), caller: try Caller(req))
+            Pages.flash(req, "Đã gửi giải trình, khiếu nại. Trưởng khối sẽ trả lời trước khi công bố kết quả.")
+            return req.redirect(to: ScoringPath.results(ctx.id).url)
+        }
+        pages.on(.POST, "rounds", ":roundID", "appeals", ":appealID", "answer", policy: leads) { req in
+            let ctx = try await self.context(req)
+            try await ScoringService.answerAppeal(ctx, appealID: req.parameters.get("appealID", as: UUID.self), try self.answerForm(req), caller: try Caller(req))
+            Pages.flash(req, "Đã trả lời khiếu nại.")
+            return req.redirect(to: ScoringPath.results(ctx.id).url)
+        }
+        pages.on(.POST, "rounds", ":roundID", "corrections", policy: leads) { req in
+            let ctx = try await self.context(req)
+            try await ScoringService.correct(ctx, try self.correctionForm(req), caller: try Caller(req))
+            Pages.flash(req, "Đã đính chính: kết quả có bản công bố mới.")
+            return req.redirect(to: ScoringPath.results(ctx.id).url)
+        }
 
         api.on(.GET, "blocs", ":blocID", "rounds", policy: .signedIn) { req in try await self.blocRounds(req).rounds }
         api.on(.POST, "blocs", ":blocID", "rounds", policy: leads) { req in
@@ -105,6 +123,21 @@ struct ScoringController {
         api.on(.GET, "rounds", ":roundID", "results", policy: .signedIn) { req in
             let ctx = try await self.context(req)
             return try await ScoringViews.results(ctx, caller: try Caller(req))
+        }
+        api.on(.POST, "rounds", ":roundID", "units", ":unitID", "appeals", policy: .roles([.unitOfficer])) { req in
+            let ctx = try await self.context(req)
+            try await ScoringService.fileAppeal(ctx, unit: try self.unitID(req), try req.content.decode(ScoringService.AppealInput.self), caller: try Caller(req))
+            return try await ScoringViews.results(ctx, caller: try Caller(req)).encodeResponse(status: .created, for: req)
+        }
+        api.on(.POST, "rounds", ":roundID", "appeals", ":appealID", "answer", policy: leads) { req in
+            let ctx = try await self.context(req)
+            try await ScoringService.answerAppeal(ctx, appealID: req.parameters.get("appealID", as: UUID.self), try req.content.decode(ScoringService.AnswerInput.self), caller: try Caller(req))
+            return try await ScoringViews.results(ctx, caller: try Caller(req))
+        }
+        api.on(.POST, "rounds", ":roundID", "corrections", policy: leads) { req in
+            let ctx = try await self.context(req)
+            try await ScoringService.correct(ctx, try req.content.decode(ScoringService.CorrectionInput.self), caller: try Caller(req))
+            return try await ScoringViews.results(try await self.context(req), caller: try Caller(req)).encodeResponse(status: .created, for: req)
         }
     }
 
@@ -196,6 +229,18 @@ struct ScoringController {
             bands: try form["bandsText"].map(RoundSettingsInput.bands(fromText:)),
             tieBreaks: form["tieBreaks"].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
         return .init(lockVersion: try Bounded.int(text: form["lockVersion"], field: "lockVersion", label: "Phiên bản", in: Bounded.lockVersions), settings: input)
+    }
+
+    /// The answer form: decision, new points written the Vietnamese way, answer.
+    func answerForm(_ req: Request) throws -> ScoringService.AnswerInput {
+        let form = try req.content.decode([String: String].self)
+        return .init(decision: form["decision"], points: try Bounded.decimal(text: form["points"], field: "points", label: "Điểm mới"), answer: form["answer"])
+    }
+
+    func correctionForm(_ req: Request) throws -> ScoringService.CorrectionInput {
+        let form = try req.content.decode([String: String].self)
+        return .init(unitID: try parseUUID(form["unitID"], field: "unitID", label: "Đơn vị"), criterion: form["criterion"], decision: form["decision"],
+                     points: try Bounded.decimal(text: form["points"], field: "points", label: "Điểm mới"), reason: form["reason"])
     }
 
     // MARK: Pages

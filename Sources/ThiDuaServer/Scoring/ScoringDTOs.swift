@@ -145,6 +145,32 @@ struct ResultsDTO: Content, Sendable {
     var units: [UnitResult]
     var diagnostics: [Diagnostic]?
     var roundURL: String
+    /// Once published: the revision shown, its digest and anchor, whether it still matches the stored data, and the
+    /// revisions with what each changed.
+    var publication: Publication?
+    /// Appeals the caller may read (its unit's; all for the office and the leads), with the answer forms for the leads.
+    var appeals: [Appeal]
+    /// The units the caller may appeal for now, with the criteria it may appeal.
+    var appealForms: [AppealForm]
+    /// The correction form's action, for the office and the leads once published.
+    var correctionURL: String?
+    var correctionUnits: [AppealForm]
+
+    struct Publication: Content, Sendable {
+        var revision: Int; var publishedAt: String; var publishedBy: String; var digest: String; var fingerprint: String
+        var auditAnchor: String?; var intact: Bool; var revisions: [Revision]
+    }
+    struct Revision: Content, Sendable { var revision: Int; var at: String; var by: String; var reason: String; var changes: [String] }
+    struct Appeal: Content, Sendable {
+        var id: UUID; var unitID: UUID; var unitName: String; var criterion: String; var ground: String; var groundLabel: String
+        var reason: String; var filedBy: String; var filedAt: String; var scoreBefore: String
+        var decision: String?; var decisionLabel: String?; var points: Double?; var answer: String?; var answeredBy: String?; var answeredAt: String?
+        var answerURL: String?
+    }
+    struct AppealForm: Content, Sendable {
+        var unitID: UUID; var unitName: String; var url: String; var criteria: [Option]
+        struct Option: Content, Sendable { var code: String; var label: String }
+    }
 
     struct Rank: Content, Sendable {
         var rank: Int; var unitID: UUID; var name: String; var total: Double; var totalText: String; var band: String?

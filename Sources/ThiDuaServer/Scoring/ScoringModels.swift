@@ -167,3 +167,127 @@ struct CreateScoring: AsyncMigration {
         for s in [ScoringConflictModel.schema, ScoreMarkModel.schema, ScoreSheetModel.schema, ScoringRoundModel.schema] { try await db.schema(s).delete() }
     }
 }
+
+/// A unit's appeal on one criterion of its preliminary result, and the leader's answer. An answer that changes the
+/// score (or leaves the criterion out) is an override in consolidation (`ScoreOverride`); the marks stay as given.
+final class ScoringAppealModel: Model, @unchecked Sendable {
+    static let schema = "scoring_appeals"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "round_id") var roundID: UUID
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "criterion") var criterion: String
+    @Field(key: "ground") var ground: String
+    @Field(key: "reason") var reason: String
+    @Field(key: "filed_by") var filedBy: String
+    @Field(key: "filed_at") var filedAt: Date
+    /// The criterion's score when the appeal was filed, as shown ("6,5", "chưa có điểm").
+    @Field(key: "score_before") var scoreBefore: String
+    /// nil while open; an `AppealDecision` once answered.
+    @OptionalField(key: "decision") var decision: String?
+    /// The new score in hundredths when the decision changed it.
+    @OptionalField(key: "points") var points: Int64?
+    @OptionalField(key: "answer") var answer: String?
+    @OptionalField(key: "answered_by") var answeredBy: String?
+    @OptionalField(key: "answered_at") var answeredAt: Date?
+    init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $roundID, $unitID, $criterion, $ground, $reason, $filedBy, $filedAt, $scoreBefore, $decision, $points, $answer, $answeredBy, $answeredAt]
+    }
+}
+
+/// A correction of a published result: one criterion of one unit, making revision `revision`.
+final class ScoringCorrectionModel: Model, @unchecked Sendable {
+    static let schema = "scoring_corrections"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "round_id") var roundID: UUID
+    @Field(key: "revision") var revision: Int
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "criterion") var criterion: String
+    @Field(key: "decision") var decision: String
+    @OptionalField(key: "points") var points: Int64?
+    @Field(key: "reason") var reason: String
+    @Field(key: "corrected_by") var correctedBy: String
+    @Field(key: "corrected_at") var correctedAt: Date
+    init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $roundID, $revision, $unitID, $criterion, $decision, $points, $reason, $correctedBy, $correctedAt] }
+}
+
+/// A published result, frozen: JSON of `PublishedResult`, its digest, and the audit chain's head at publication.
+final class ScoringResultModel: Model, @unchecked Sendable {
+    static let schema = "scoring_results"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "round_id") var roundID: UUID
+    @Field(key: "revision") var revision: Int
+    @Field(key: "content") var content: String
+    @Field(key: "digest") var digest: String
+    @OptionalField(key: "audit_seq") var auditSeq: Int?
+    @OptionalField(key: "audit_head") var auditHead: String?
+    /// What changed from the previous revision, one line per unit (JSON array); empty for the first.
+    @Field(key: "changes") var changes: String
+    @Field(key: "reason") var reason: String
+    @Field(key: "published_by") var publishedBy: String
+    @Field(key: "published_at") var publishedAt: Date
+    init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] {
+        [$id, $roundID, $revision, $content, $digest, $auditSeq, $auditHead, $changes, $reason, $publishedBy, $publishedAt]
+    }
+
+    func decoded() throws -> PublishedResult { try JSONDecoder().decode(PublishedResult.self, from: Data(content.utf8)) }
+    var changeLines: [String] { (try? JSONDecoder().decode([String].self, from: Data(changes.utf8))) ?? [] }
+}
+
+struct CreateScoringAppeals: AsyncMigration {
+    var name: String { "0019_scoring_appeals_results" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ScoringAppealModel.schema)
+            .id()
+            .field("round_id", .uuid, .required, .references(ScoringRoundModel.schema, .id, onDelete: .restrict))
+            .field("unit_id", .uuid, .required, .references(Unit.schema, .id, onDelete: .restrict))
+            .field("criterion", .string, .required)
+            .field("ground", .string, .required)
+            .field("reason", .string, .required)
+            .field("filed_by", .string, .required)
+            .field("filed_at", .datetime, .required)
+            .field("score_before", .string, .required)
+            .field("decision", .string)
+            .field("points", .int64)
+            .field("answer", .string)
+            .field("answered_by", .string)
+            .field("answered_at", .datetime)
+            .unique(on: "round_id", "unit_id", "criterion")
+            .create()
+        try await db.schema(ScoringCorrectionModel.schema)
+            .id()
+            .field("round_id", .uuid, .required, .references(ScoringRoundModel.schema, .id, onDelete: .restrict))
+            .field("revision", .int, .required)
+            .field("unit_id", .uuid, .required, .references(Unit.schema, .id, onDelete: .restrict))
+            .field("criterion", .string, .required)
+            .field("decision", .string, .required)
+            .field("points", .int64)
+            .field("reason", .string, .required)
+            .field("corrected_by", .string, .required)
+            .field("corrected_at", .datetime, .required)
+            .unique(on: "round_id", "revision")
+            .create()
+        try await db.schema(ScoringResultModel.schema)
+            .id()
+            .field("round_id", .uuid, .required, .references(ScoringRoundModel.schema, .id, onDelete: .restrict))
+            .field("revision", .int, .required)
+            .field("content", .string, .required)
+            .field("digest", .string, .required)
+            .field("audit_seq", .int)
+            .field("audit_head", .string)
+            .field("changes", .string, .required)
+            .field("reason", .string, .required)
+            .field("published_by", .string, .required)
+            .field("published_at", .datetime, .required)
+            .unique(on: "round_id", "revision")
+            .create()
+    }
+    func revert(on db: any Database) async throws {
+        for s in [ScoringResultModel.schema, ScoringCorrectionModel.schema, ScoringAppealModel.schema] { try await db.schema(s).delete() }
+    }
+}

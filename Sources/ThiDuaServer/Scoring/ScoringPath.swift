@@ -12,6 +12,9 @@ enum ScoringPath: SitePath {
     case reopen(UUID, unit: UUID)
     case conflicts(UUID)
     case results(UUID)
+    case appeals(UUID, unit: UUID)
+    case answer(UUID, appeal: UUID)
+    case corrections(UUID)
 
     /// The sheet's scorer as a path segment: "self", "leader", "third" or the peer unit's id.
     static func segment(_ s: Scorer) -> String { s.peerUnit?.uuidString ?? s.key }
@@ -27,6 +30,9 @@ enum ScoringPath: SitePath {
         case .reopen(let r, let u): ["rounds", r.uuidString, "units", u.uuidString, "reopen"]
         case .conflicts(let r): ["rounds", r.uuidString, "conflicts"]
         case .results(let r): ["rounds", r.uuidString, "results"]
+        case .appeals(let r, let u): ["rounds", r.uuidString, "units", u.uuidString, "appeals"]
+        case .answer(let r, let a): ["rounds", r.uuidString, "appeals", a.uuidString, "answer"]
+        case .corrections(let r): ["rounds", r.uuidString, "corrections"]
         }
     }
 }

@@ -122,14 +122,33 @@ enum ScoringService {
         guard caller.principal.canManageRound(ctx.scope) else { throw DomainError.forbidden("Chỉ trưởng khối hoặc Ban Thi đua – Khen thưởng chuyển giai đoạn của đợt chấm điểm.") }
         let facts = try await self.facts(ctx, on: caller.db)
         let next = try RoundLifecycle.next(ctx.scope.phase, action, facts: facts)
-        let id = ctx.id, expected = ctx.round.lockVersion, actor = caller.actor, from = ctx.scope.phase
+        let id = ctx.id, expected = ctx.round.lockVersion, actor = caller.actor, from = ctx.scope.phase, now = caller.now
         try await caller.audited { db, audit in
             try await ScoringRoundModel.query(on: db).filter(\.$id == id).filter(\.$lockVersion == expected)
                 .set(\.$phase, to: next.rawValue).set(\.$lockVersion, to: expected + 1).set(\.$updatedBy, to: actor).update()
             try await requireSaved(ScoringRoundModel.find(id, on: db)?.lockVersion, expected + 1)
-            struct P: Codable { var phase: String }
-            try await audit.record("scoring_round", id, action.rawValue, old: P(phase: from.rawValue), new: P(phase: next.rawValue))
+            struct P: Codable { var phase: String; var digest: String? }
+            var digest: String?
+            if next == .published {
+                // Frozen from the data as stored inside this transaction, with the audit chain's head before this entry.
+                let result = result(ctx, try await load(ctx, on: db), revision: 1)
+                digest = try await storeResult(result, changes: [], reason: "Công bố kết quả", by: actor, at: now, on: db)
+            }
+            try await audit.record("scoring_round", id, action.rawValue, old: P(phase: from.rawValue), new: P(phase: next.rawValue, digest: digest))
         }
+    }
+
+    /// Stores a published revision with its digest and the audit chain's head; returns the digest.
+    static func storeResult(_ result: PublishedResult, changes: [String], reason: String, by actor: String, at now: Date,
+                            on db: any Database) async throws -> String {
+        let head = try await AuditLog.currentHead(on: db)
+        let row = ScoringResultModel()
+        row.roundID = result.round; row.revision = result.revision
+        row.content = String(decoding: result.canonical, as: UTF8.self)
+        row.digest = result.digest; row.auditSeq = head.seq; row.auditHead = head.hash
+        row.changes = try CovenantVersion.json(changes); row.reason = reason; row.publishedBy = actor; row.publishedAt = now
+        try await row.create(on: db)
+        return row.digest
     }
 
     /// What the phase change depends on, counted from the stored sheets and the consolidation.
@@ -147,7 +166,8 @@ enum ScoringService {
             }
             missing += missingPeerMarks(ctx, data)
         }
-        return RoundFacts(members: ctx.memberIDs.count, submitted: submitted, missing: missing, awaitingThirdScoring: awaiting)
+        return RoundFacts(members: ctx.memberIDs.count, submitted: submitted, missing: missing, awaitingThirdScoring: awaiting,
+                          openAppeals: data.appeals.filter { $0.answeredAt == nil }.count)
     }
 
     /// Marks the plan asks of the peers and that are not entered (a scorer that declared a conflict owes none).
@@ -335,6 +355,10 @@ enum ScoringService {
         var sheets: [ScoreSheetModel]
         var marks: [ScoreMark]
         var conflicts: [ConflictDeclaration]
+        var appeals: [ScoringAppealModel]
+        var corrections: [ScoringCorrectionModel]
+        /// Answered appeals in the order they were answered, then corrections by revision.
+        var overrides: [ScoreOverride]
     }
 
     static func load(_ ctx: Context, on db: any Database) async throws -> Loaded {
@@ -347,13 +371,39 @@ enum ScoringService {
         }
         let conflicts = try await ScoringConflictModel.query(on: db).filter(\.$roundID == ctx.id).all()
             .map { ConflictDeclaration(scorer: $0.scorerUnitID, unit: $0.unitID, reason: $0.reason) }
-        return Loaded(sheets: sheets, marks: marks, conflicts: conflicts)
+        let appeals = try await ScoringAppealModel.query(on: db).filter(\.$roundID == ctx.id).sort(\.$filedAt).all()
+        let corrections = try await ScoringCorrectionModel.query(on: db).filter(\.$roundID == ctx.id).sort(\.$revision).all()
+        return Loaded(sheets: sheets, marks: marks, conflicts: conflicts, appeals: appeals, corrections: corrections,
+                      overrides: overrides(appeals: appeals, corrections: corrections))
     }
 
-    /// The members' results from the stored marks, in roster order: one call of `Consolidation.consolidate`.
+    /// The overrides the answers and corrections make, as consolidation applies them.
+    static func overrides(appeals: [ScoringAppealModel], corrections: [ScoringCorrectionModel]) -> [ScoreOverride] {
+        func value(_ decision: String?, _ points: Int64?) -> ScoreOverride.Value? {
+            switch decision.flatMap(AppealDecision.init(rawValue:)) {
+            case .changed?: points.map { .points(Points(hundredths: $0)) }
+            case .notApplicable?: .notApplicable
+            default: nil
+            }
+        }
+        let answered = appeals.filter { $0.answeredAt != nil }.sorted { ($0.answeredAt ?? .distantPast) < ($1.answeredAt ?? .distantPast) }
+        return answered.compactMap { a in
+            value(a.decision, a.points).map { ScoreOverride(unit: a.unitID, criterion: a.criterion, value: $0, source: "giải quyết khiếu nại", reason: a.answer ?? "") }
+        } + corrections.compactMap { c in
+            value(c.decision, c.points).map { ScoreOverride(unit: c.unitID, criterion: c.criterion, value: $0, source: "đính chính lần \(c.revision - 1)", reason: c.reason) }
+        }
+    }
+
+    /// The members' results from the stored marks and overrides, in roster order: one call of `Consolidation.consolidate`.
     static func consolidate(_ ctx: Context, _ data: Loaded) -> [UnitOutcome] {
         Consolidation.consolidate(scale: ctx.scale, units: ctx.roster.members.map { UnitScoring(id: $0.unitID, name: $0.officialName) },
-                                  marks: data.marks, conflicts: data.conflicts, rule: ctx.settings.rule)
+                                  marks: data.marks, conflicts: data.conflicts, rule: ctx.settings.rule, overrides: data.overrides)
+    }
+
+    /// The result as it would be published now: outcomes and ranking.
+    static func result(_ ctx: Context, _ data: Loaded, revision: Int) -> PublishedResult {
+        let outcomes = consolidate(ctx, data)
+        return PublishedResult(round: ctx.id, revision: revision, outcomes: outcomes, ranking: Ranking.rank(outcomes, chain: ctx.settings.tieBreaks))
     }
 
     // MARK: Locking

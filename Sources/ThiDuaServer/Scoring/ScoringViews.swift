@@ -123,8 +123,24 @@ enum ScoringViews {
                 : "Kết quả của đợt chấm điểm này chưa được công bố.")
         }
         let data = try await ScoringService.load(ctx, on: caller.db)
-        let outcomes = ScoringService.consolidate(ctx, data)
-        let ranking = Ranking.rank(outcomes, chain: ctx.settings.tieBreaks)
+        // Published: what was frozen (the latest revision), checked against what the stored data gives today.
+        var shown = ScoringService.result(ctx, data, revision: 0)
+        var publication: ResultsDTO.Publication?
+        if scope.phase == .published {
+            let rows = try await ScoringResultModel.query(on: caller.db).filter(\.$roundID == ctx.id).sort(\.$revision).all()
+            if let last = rows.last, let frozen = try? last.decoded() {
+                let recomputed = ScoringService.result(ctx, data, revision: last.revision)
+                publication = .init(revision: last.revision, publishedAt: VietnameseFormat.dateTime(last.publishedAt), publishedBy: last.publishedBy,
+                                    digest: last.digest, fingerprint: CovenantSeal.fingerprint(last.digest),
+                                    auditAnchor: last.auditSeq.map { "nhật ký #\($0), \(CovenantSeal.fingerprint(last.auditHead ?? ""))" },
+                                    intact: frozen.digest == last.digest && recomputed.digest == last.digest,
+                                    revisions: rows.map { .init(revision: $0.revision, at: VietnameseFormat.dateTime($0.publishedAt), by: $0.publishedBy,
+                                                                reason: $0.reason, changes: $0.changeLines) })
+                shown = frozen
+            }
+        }
+        let outcomes = shown.outcomes
+        let ranking = shown.ranking
         let provisional = Set(outcomes.filter(\.provisional).map(\.unit))
         let canManage = p.canManageRound(scope)
         // A member sees who scored what only as "chấm chéo": the peers' names (and the reasons of their conflicts) stay
@@ -154,6 +170,21 @@ enum ScoringViews {
                       outliers: d.outliers.map { "\(ctx.name($0.unit)), tiêu chí \($0.criterion): \($0.mark) (trung vị các đơn vị khác \($0.othersMedian))" })
             }
         }
+        let answering = p.canReview(scope) && scope.phase == .appeals
+        let appeals = data.appeals.filter { canManage || p.canReadUnitDetail(unit: $0.unitID, scope) }.map { a in
+            ResultsDTO.Appeal(id: a.id!, unitID: a.unitID, unitName: ctx.name(a.unitID), criterion: a.criterion, ground: a.ground,
+                              groundLabel: AppealGround(rawValue: a.ground)?.label ?? a.ground, reason: a.reason, filedBy: a.filedBy,
+                              filedAt: VietnameseFormat.dateTime(a.filedAt), scoreBefore: a.scoreBefore, decision: a.decision,
+                              decisionLabel: a.decision.flatMap(AppealDecision.init(rawValue:))?.label, points: a.points.map { Points(hundredths: $0).decimal },
+                              answer: a.answer, answeredBy: a.answeredBy, answeredAt: a.answeredAt.map(VietnameseFormat.dateTime),
+                              answerURL: answering && a.answeredAt == nil ? ScoringPath.answer(ctx.id, appeal: a.id!).url : nil)
+        }
+        func form(_ unit: UUID, _ path: ScoringPath) -> ResultsDTO.AppealForm {
+            .init(unitID: unit, unitName: ctx.name(unit), url: path.url,
+                  criteria: AppealRules.appealable(scale: ctx.scale, unit: unit).map { .init(code: $0.code, label: "\($0.code). \($0.name)") })
+        }
+        let appealForms = ctx.memberIDs.filter { p.canAppeal(unit: $0, scope) }.map { form($0, .appeals(ctx.id, unit: $0)) }
+        let correcting = canManage && scope.phase == .published
         return ResultsDTO(roundID: ctx.id, blocName: ctx.bloc.name, year: ctx.round.year, kindLabel: ctx.round.roundKind.label,
                           phase: scope.phase.rawValue, phaseLabel: scope.phase.label, provisional: !provisional.isEmpty,
                           scaleMaximum: outcomes.first?.scaleMaximum.decimal ?? 0, tieBreakLabels: ([TieBreak.total] + ctx.settings.tieBreaks).map(\.label),
@@ -161,7 +192,10 @@ enum ScoringViews {
                               .init(rank: r.rank, unitID: r.unit, name: r.name, total: r.total.decimal, totalText: r.total.description, band: r.band,
                                     tied: r.tied, separatedFromAboveBy: r.separatedFromAboveBy, provisional: provisional.contains(r.unit))
                           },
-                          units: units, diagnostics: diagnostics, roundURL: ScoringPath.round(ctx.id).url)
+                          units: units, diagnostics: diagnostics, roundURL: ScoringPath.round(ctx.id).url, publication: publication,
+                          appeals: appeals, appealForms: appealForms,
+                          correctionURL: correcting ? ScoringPath.corrections(ctx.id).url : nil,
+                          correctionUnits: correcting ? ctx.memberIDs.map { form($0, .corrections(ctx.id)) } : [])
     }
 }
 
