@@ -384,4 +384,35 @@ struct ScoringServerTests {
             #expect(!(try await outsider.get("/blocs/\(bloc)?year=2018").body.string.contains("id=\"rounds-link\"")))
         }
     }
+
+    @Test("The demo's 2018 year-end round: published through the services, with a conflict, a third scoring and an appeal that changed a score")
+    func demoRound() async throws {
+        try await withThiDua(demo: true, demoRound: true) { app, _ in
+            let (bloc, units) = try await Self.demo(app)
+            let lead = try await token(app, "truongkhoi")
+            let rounds = try await api(app, .GET, "/api/v1/blocs/\(bloc)/rounds?year=2018", token: lead).decoded([ScoringController.BlocRounds.RoundRef].self)
+            let ref = try #require(rounds.first)
+            #expect(rounds.count == 1 && ref.phase == "published" && ref.kind == "yearEnd")
+            let round = try await api(app, .GET, "/api/v1/rounds/\(ref.id)", token: lead).decoded(RoundDTO.self)
+            #expect(round.members.allSatisfy(\.selfSubmitted) && round.conflicts.count == 1 && round.conflicts[0].unitID == units["sotuphap"])
+            let results = try await api(app, .GET, "/api/v1/rounds/\(ref.id)/results", token: lead).decoded(ResultsDTO.self)
+            #expect(results.publication?.revision == 1 && results.publication?.intact == true && !results.provisional)
+            #expect(results.ranking.count == 9 && Set(results.ranking.map(\.unitID)) == Set(units.values))
+            let tand = try #require(results.units.first { $0.unitID == units["tand"] }?.criteria.first { $0.code == "C2" })
+            #expect(tand.explanation.contains("chấm lần ba 8"), "\(tand.explanation)")
+            let thanhtra = try #require(results.units.first { $0.unitID == units["thanhtra"] }?.criteria.first { $0.code == "A2" })
+            #expect(thanhtra.final == 8.5 && thanhtra.explanation.contains("Sau giải quyết khiếu nại"))
+            #expect(results.appeals.count == 1 && results.appeals[0].decision == "changed")
+            // Each peer's marks for Sở Tư pháp: eight units scored it except Cục THADS, which declared its conflict.
+            #expect(results.units.first { $0.unitID == units["sotuphap"] }?.criteria.first { $0.code == "B1" }?.used.count == 7)
+            // Published: anyone signed in reads the ranking.
+            let guest = try await api(app, .GET, "/api/v1/rounds/\(ref.id)/results", token: try await token(app, "khach")).decoded(ResultsDTO.self)
+            #expect(guest.ranking.map(\.unitID) == results.ranking.map(\.unitID) && guest.units.isEmpty)
+            // The pages render for the lead and a member.
+            let b = try Browser(app)
+            try await b.login("canbo.thanhtra")
+            let page = try await b.get("/rounds/\(ref.id)/results")
+            #expect(page.status == .ok && page.body.string.contains("Bản công bố số 1") && page.body.string.contains("Thanh tra tỉnh Nghệ An"))
+        }
+    }
 }

@@ -9,7 +9,8 @@ import VaporTesting
 
 /// Builds the real app through `configure` on a private database: in-memory SQLite by default, or a
 /// fresh schema of the PostgreSQL server at `TEST_DATABASE_URL` (dropped afterwards).
-func withThiDua(clock: ManualClock? = nil, demo: Bool = false, sqliteFile: Bool = false, auditKeyFile: String? = nil,
+/// `demoRound`: with the demo, also its scored year-end round (about 80 audited transactions; only the tests that read it).
+func withThiDua(clock: ManualClock? = nil, demo: Bool = false, demoRound: Bool = false, sqliteFile: Bool = false, auditKeyFile: String? = nil,
                 _ body: (Application, CapturingConsole) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let console = CapturingConsole()
@@ -29,7 +30,7 @@ func withThiDua(clock: ManualClock? = nil, demo: Bool = false, sqliteFile: Bool 
             try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run()
             schemaCreated = true
         }
-        try await prepareDatabase(app, then: demo ? { @Sendable a in try await DemoLoader.load(a) } : nil)
+        try await prepareDatabase(app, then: demo ? { @Sendable a in try await DemoLoader.load(a, scoringRound: demoRound) } : nil)
         try await body(app, console)
     } catch {
         if schemaCreated { try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: String(schema)) CASCADE").run() }

@@ -58,14 +58,16 @@ enum DemoLoader {
     /// Loads the demo into a database once (an audit entry "demo/load" records it), and returns the accounts and the
     /// password to print. Later starts only make sure the demo accounts' printed password works: units renamed,
     /// deadlines lifted, memberships or people removed by a user stay as the user left them.
+    /// `scoringRound`: also score the year-end round (what `serve --demo` shows; tests that do not need it leave it out,
+    /// as it takes some eighty audited transactions).
     @discardableResult
-    static func load(_ app: Application) async throws -> (accounts: [String], password: String) {
+    static func load(_ app: Application, scoringRound: Bool = true) async throws -> (accounts: [String], password: String) {
         let password = app.thiduaConfig.demoPassword ?? PasswordPolicy.random(length: 12)
         try PasswordPolicy.check(password)
         let hash = try await AccountService.hash(password, app: app)
-        let names = try await AuditLog.write(on: app.db, actor: "demo", now: app.clock.now(), key: app.auditKey) { db, audit -> [String] in
+        let (names, firstLoad) = try await AuditLog.write(on: app.db, actor: "demo", now: app.clock.now(), key: app.auditKey) { db, audit -> ([String], Bool) in
             if try await AuditEntry.query(on: db).filter(\.$entity == Self.marker).filter(\.$action == "load").first() != nil {
-                return try await ensurePasswords(password: password, hash: hash, on: db)
+                return (try await ensurePasswords(password: password, hash: hash, on: db), false)
             }
             if try await EmulationYear.query(on: db).filter(\.$year == year).first() == nil {
                 let y = EmulationYear(year: year, theme: "Phong trào thi đua yêu nước năm 2018")
@@ -129,8 +131,11 @@ enum DemoLoader {
             try await DemoCovenant.load(on: db, units: ids, blocID: blocID, audit: audit)
             struct Loaded: Codable { var bloc: String; var year: Int }
             try await audit.record(Self.marker, nil, "load", old: Optional<Loaded>.none, new: Loaded(bloc: blocName, year: year))
-            return names
+            return (names, true)
         }
+        // The year-end round goes through the scoring services, each step its own audited transaction.
+        // Only by the start that loaded the demo (of several starting together, one), and only that once.
+        if scoringRound && firstLoad { try await DemoScoring.load(app) }
         app.operatorConsole.announce("""
         ================================================================
          ThiDua – dữ liệu minh họa: \(blocName), Nghệ An, năm \(year)
