@@ -25,6 +25,18 @@ public struct OOXMLPackage: Sendable {
         return data
     }
 
+    /// The names of an archive's entries, read from its central directory without extracting anything (so a
+    /// compressed bomb costs nothing); nil when the bytes are not a readable ZIP archive. At most `limit` names.
+    public static func entryNames(of data: Data, limit: Int = 10_000) -> Set<String>? {
+        guard let archive = try? Archive(data: data, accessMode: .read) else { return nil }
+        var names = Set<String>()
+        for entry in archive {
+            names.insert(entry.path)
+            if names.count >= limit { break }
+        }
+        return names
+    }
+
     /// Reads the parts of a package (for tests and for checking what we produced).
     public static func parts(of data: Data) throws -> [String: Data] {
         let archive = try Archive(data: data, accessMode: .read)

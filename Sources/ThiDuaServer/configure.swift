@@ -18,6 +18,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
     app.threadPool = NIOThreadPool(numberOfThreads: max(16, System.coreCount * 4))
     app.decoyHash = try Bcrypt.hash([UInt8].random(count: 24).base64URLEncoded, cost: config.bcryptCost)
     if let file = config.auditKeyFile { app.auditKey = try AuditLog.loadKey(file) }
+    app.fileStore = FileStore(root: config.resolvedFilesDirectory)
     if let clock { app.clock = clock }
     if let console { app.operatorConsole = console }
 

@@ -217,4 +217,31 @@ import ThiDuaCore
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([Points].self, from: Data("[8.555]".utf8)) }
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([Points].self, from: Data("[1e300]".utf8)) }
     }
+
+    @Test("Evidence: the type from the content, the name cleaned and agreeing with it, the size bounded")
+    func evidenceRules() throws {
+        let pdf = Array("%PDF-1.7".utf8), png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0]
+        let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+        #expect(EvidenceRules.detect(pdf, zipEntries: nil) == .pdf && EvidenceRules.detect(png, zipEntries: nil) == .png && EvidenceRules.detect(jpeg, zipEntries: nil) == .jpeg)
+        #expect(EvidenceRules.detect(zip, zipEntries: ["[Content_Types].xml", "word/document.xml"]) == .docx)
+        #expect(EvidenceRules.detect(zip, zipEntries: ["[Content_Types].xml", "xl/workbook.xml"]) == .xlsx)
+        #expect(EvidenceRules.detect(zip, zipEntries: ["word/document.xml"]) == nil, "no content types: not an Office file")
+        #expect(EvidenceRules.detect(zip, zipEntries: nil) == nil && EvidenceRules.detect(Array("<html>".utf8), zipEntries: nil) == nil && EvidenceRules.detect([], zipEntries: nil) == nil)
+        #expect(try EvidenceRules.check(filename: "C:\\fakepath\\Báo cáo.PDF", size: 10, detected: .pdf).name == "Báo cáo.PDF")
+        #expect(try EvidenceRules.check(filename: "../../.ảnh.jpeg", size: 10, detected: .jpeg).name == "ảnh.jpeg")
+        #expect(try EvidenceRules.check(filename: "a\u{0}b.png", size: 10, detected: .png).name == "ab.png")
+        let refused: [(String?, Int, EvidenceType?, String)] = [
+            ("a.pdf", 0, .pdf, "rỗng"), ("a.pdf", EvidenceRules.maxBytes + 1, .pdf, "lớn quá"), ("a.exe", 10, nil, "Chỉ nhận"),
+            ("a.pdf", 10, .png, "nội dung là tệp PNG"), ("pdf", 10, .pdf, "đuôi"), ("...", 10, .pdf, "cần có tên"), (nil, 10, .pdf, "cần có tên"),
+            (String(repeating: "a", count: 200) + ".pdf", 10, .pdf, "dài quá"),
+        ]
+        for (name, size, type, words) in refused {
+            do {
+                _ = try EvidenceRules.check(filename: name, size: size, detected: type)
+                Issue.record("\(name ?? "nil") accepted")
+            } catch let e as DomainError {
+                #expect(e.reason.contains(words), "\(name ?? "nil"): \(e.reason)")
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import ThiDuaServer
 import ThiDuaCore
+import ThiDuaDocuments
 import VaporTesting
 
 /// A year-end round of the demo bloc through the API: setting up, self-assessment with its checks, locking and
@@ -413,6 +414,92 @@ struct ScoringServerTests {
             try await b.login("canbo.thanhtra")
             let page = try await b.get("/rounds/\(ref.id)/results")
             #expect(page.status == .ok && page.body.string.contains("Bản công bố số 1") && page.body.string.contains("Thanh tra tỉnh Nghệ An"))
+        }
+    }
+
+    /// Uploads raw bytes as evidence through the API.
+    static func upload(_ app: Application, round: UUID, unit: UUID, criterion: String, filename: String, _ data: Data, token: String?) async throws -> TestingHTTPResponse {
+        var out: TestingHTTPResponse!
+        let path = SiteURL.build(["api", "v1", "rounds", round.uuidString, "units", unit.uuidString, "evidence"], query: [("criterion", criterion), ("filename", filename)])
+        try await app.testing().test(.POST, path, beforeRequest: { req in
+            if let token { req.headers.bearerAuthorization = .init(token: token) }
+            req.headers.contentType = .binary
+            req.body = ByteBuffer(data: data)
+        }, afterResponse: { res in out = res })
+        return out
+    }
+
+    @Test("Evidence files: checked on their content, not their name; bounded; stored by hash; read only by those who see the unit's detail")
+    func evidence() async throws {
+        try await withThiDua(clock: Self.november2018(), demo: true) { app, _ in
+            let (bloc, units) = try await Self.demo(app)
+            let lead = try await token(app, "truongkhoi")
+            let congan = try await token(app, "canbo.congan")
+            let vksnd = try await token(app, "canbo.vksnd")
+            let round = try await api(app, .POST, "/api/v1/blocs/\(bloc)/rounds", token: lead, json: Create(year: 2018, kind: "yearEnd")).decoded(RoundDTO.self)
+            #expect(try await api(app, .POST, "/api/v1/rounds/\(round.id)/actions/open", token: lead).status == .ok)
+            let unit = units["congan"]!
+            let pdf = Data("%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".utf8)
+            var res = try await Self.upload(app, round: round.id, unit: unit, criterion: "A2", filename: "../../Báo cáo \"tổng kết\"; 2018.pdf", pdf, token: congan)
+            #expect(res.status == .created, "\(res.body.string)")
+            var list = try res.decoded([ScoringService.EvidenceDTO].self)
+            #expect(list.count == 1 && list[0].filename == "Báo cáo \"tổng kết\"; 2018.pdf" && list[0].mediaType == "application/pdf")
+            // The content decides: a PDF named .docx, a text file, a PNG named .pdf, a ZIP that is not a Word file.
+            var docx = OOXMLPackage()
+            docx.add("[Content_Types].xml", xml: "<Types/>")
+            docx.add("word/document.xml", xml: "<w:document/>")
+            var notWord = OOXMLPackage()
+            notWord.add("readme.txt", xml: "x")
+            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13])
+            let refused: [(String, Data, String)] = [
+                ("bao-cao.docx", pdf, "nội dung là tệp PDF"), ("ghi-chu.txt", Data("xin chào".utf8), "Chỉ nhận minh chứng"),
+                ("anh.pdf", png, "nội dung là tệp PNG"), ("van-ban.docx", try notWord.zipped(), "Chỉ nhận minh chứng"),
+                ("rong.pdf", Data(), "rỗng"), ("lon.pdf", pdf + Data(count: EvidenceRules.maxBytes), "lớn quá 10 MB"),
+            ]
+            for (name, data, why) in refused {
+                res = try await Self.upload(app, round: round.id, unit: unit, criterion: "A2", filename: name, data, token: congan)
+                #expect(res.status == .unprocessableEntity && reason(res).contains(why), "\(name): \(res.status) \(reason(res))")
+            }
+            #expect(try await Self.upload(app, round: round.id, unit: unit, criterion: "A2", filename: "k.pdf", Data(count: BodyLimitMiddleware.largestUpload + 1), token: congan).status == .payloadTooLarge)
+            #expect(try await Self.upload(app, round: round.id, unit: unit, criterion: "A3", filename: "k.pdf", pdf, token: congan).status == .unprocessableEntity)
+            #expect(try await Self.upload(app, round: round.id, unit: unit, criterion: "A2", filename: "k.pdf", pdf, token: vksnd).status == .forbidden)
+            res = try await Self.upload(app, round: round.id, unit: unit, criterion: "B1", filename: "Kế hoạch CCHC.docx", try docx.zipped(), token: congan)
+            #expect(res.status == .created)
+            list = try res.decoded([ScoringService.EvidenceDTO].self)
+            #expect(try await count(ScoreEvidenceModel.self, app) == 2)
+
+            // Read by the unit, the lead and the office; no other member learns it exists.
+            let first = list[0]
+            #expect(try await api(app, .GET, "/api/v1/rounds/\(round.id)/evidence/\(first.id)", token: vksnd).status == .notFound)
+            #expect(try await api(app, .GET, "/api/v1/rounds/\(round.id)/units/\(unit)/evidence", token: vksnd).status == .forbidden)
+            let got = try await api(app, .GET, "/api/v1/rounds/\(round.id)/evidence/\(first.id)", token: lead)
+            #expect(got.status == .ok && Data(buffer: got.body) == pdf)
+            #expect(got.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            let disposition = got.headers.first(name: .contentDisposition) ?? ""
+            #expect(disposition.contains("filename=\"Bao_cao__tong_ket___2018.pdf\"") && disposition.contains("filename*=UTF-8''B%C3%A1o%20c%C3%A1o"), "\(disposition)")
+            // Stored once by content hash; bytes changed on disk are refused, not served.
+            let stored = app.fileStore.path(first.sha256)
+            #expect(FileManager.default.fileExists(atPath: stored.path))
+            try Data("%PDF-tampered".utf8).write(to: stored)
+            #expect(try await api(app, .GET, "/api/v1/rounds/\(round.id)/evidence/\(first.id)", token: congan).status == .conflict)
+
+            // The page: a browser upload, listed on the sheet; removed by the unit; none after submission.
+            let b = try Browser(app)
+            try await b.login("canbo.congan")
+            let sheetURL = "/rounds/\(round.id)/units/\(unit)/sheets/self"
+            #expect(try await b.get(sheetURL).body.string.contains("id=\"attach\""))
+            let posted = try await b.postFile("/rounds/\(round.id)/units/\(unit)/evidence", ["criterion": "C2"], field: "file", filename: "Ảnh hội nghị.png", data: png, type: "image/png")
+            #expect(posted.status == .seeOther, "\(posted.body.string)")
+            let page = try await b.get(sheetURL)
+            #expect(page.body.string.contains("Ảnh hội nghị.png") && page.body.string.contains("Kế hoạch CCHC.docx"))
+            #expect(try await api(app, .DELETE, "/api/v1/rounds/\(round.id)/evidence/\(list[1].id)", token: vksnd).status == .notFound)
+            #expect(try await api(app, .DELETE, "/api/v1/rounds/\(round.id)/evidence/\(list[1].id)", token: congan).status == .noContent)
+            #expect(try await count(ScoreEvidenceModel.self, app) == 2)
+            let marks = Self.selfMarks(2, border: false)
+            let saved = try await api(app, .PUT, "/api/v1/rounds/\(round.id)/units/\(unit)/sheets/self", token: congan, json: ScoringService.SheetInput(lockVersion: 0, marks: marks))
+            #expect(try await api(app, .POST, "/api/v1/rounds/\(round.id)/units/\(unit)/submit", token: congan, json: Lock(lockVersion: try saved.decoded(SheetDTO.self).lockVersion)).status == .ok)
+            res = try await Self.upload(app, round: round.id, unit: unit, criterion: "A2", filename: "muon.pdf", pdf, token: congan)
+            #expect(res.status == .conflict && reason(res).contains("đã nộp"))
         }
     }
 }

@@ -112,6 +112,30 @@ final class Browser: @unchecked Sendable {
         return out
     }
 
+    /// Posts a multipart form with one file (and the page's CSRF token), as a browser's file upload does.
+    @discardableResult
+    func postFile(_ path: String, _ form: [String: String], field: String, filename: String, data: Data, type: String) async throws -> TestingHTTPResponse {
+        let boundary = "----thidua\(UUID().uuidString)"
+        var body = Data()
+        var fields = form
+        if let csrf { fields["csrf"] = csrf }
+        for (k, v) in fields.sorted(by: { $0.key < $1.key }) {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n".utf8))
+        body.append(data)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        var out: TestingHTTPResponse!
+        try await tester.test(.POST, path, beforeRequest: { req in
+            if let cookie { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
+            req.headers.replaceOrAdd(name: .accept, value: "text/html")
+            req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            req.body = ByteBuffer(data: body)
+        }, afterResponse: { res in out = res })
+        remember(out)
+        return out
+    }
+
     /// Opens the login page and signs in.
     @discardableResult
     func login(_ username: String, _ password: String = TestAccounts.demoPassword) async throws -> TestingHTTPResponse {

@@ -52,7 +52,7 @@ struct CSRFMiddleware: Middleware {
     /// Refuses (403) a form whose token is missing or not the session's (the login form's: its cookie's).
     static func check(_ req: Request) async throws {
         // Larger forms arrive as a stream: collect them (up to the route size limit) before reading the token.
-        _ = try await req.body.collect(max: 1 << 20).get()
+        _ = try await req.body.collect(max: BodyLimitMiddleware.limit(for: req.url.path)).get()
         struct Form: Decodable { var csrf: String? }
         let sent = (try? req.content.decode(Form.self))?.csrf
         // The login form: the token in its cookie; every other form: the session's.

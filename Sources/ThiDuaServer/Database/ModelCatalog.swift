@@ -10,7 +10,7 @@ enum ThiDuaModels {
         CovenantComment.self, CovenantModel.self, CovenantSignature.self, CovenantVersion.self, Deadline.self,
         DeadlineReopening.self, EmulationYear.self, InitiativeRecord.self, Membership.self, Person.self,
         RatingRecord.self, RegistrationEntry.self, RegistrationModel.self, RestrictionRecord.self, RoleGrantModel.self,
-        ScoreMarkModel.self, ScoreSheetModel.self, ScoringAppealModel.self, ScoringConflictModel.self, ScoringCorrectionModel.self,
+        ScoreEvidenceModel.self, ScoreMarkModel.self, ScoreSheetModel.self, ScoringAppealModel.self, ScoringConflictModel.self, ScoringCorrectionModel.self,
         ScoringResultModel.self, ScoringRoundModel.self, SessionRow.self, ThrottleRow.self, Unit.self, UnitYearRecord.self, User.self,
     ]
 }

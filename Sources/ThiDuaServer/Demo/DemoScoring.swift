@@ -25,7 +25,7 @@ enum DemoScoring {
             }
             let grants = try await RoleGrantModel.query(on: db).filter(\.$userID == user.requireID()).all().compactMap(\.grant)
             return Caller(principal: Principal(userID: try user.requireID(), username: username, grants: grants), db: db, now: app.clock.now(),
-                          auditKey: app.auditKey, today: day)
+                          auditKey: app.auditKey, files: app.fileStore, today: day)
         }
         let setup = Day(2018, 11, 15), selfDay = Day(2018, 11, 26), reviewDay = Day(2018, 12, 5), appealDay = Day(2018, 12, 12)
         let lead = try await caller("truongkhoi", on: setup)

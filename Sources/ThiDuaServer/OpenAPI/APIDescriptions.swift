@@ -175,6 +175,12 @@ enum APIDescriptions {
                                                                     request: .of(ScoringService.AppealInput.self), required: ["criterion", "ground", "reason"], response: .of(ResultsDTO.self), status: 201),
         "POST /api/v1/rounds/:roundID/appeals/:appealID/answer": .init(summary: "Trưởng khối trả lời khiếu nại (decision: rejected, changed, notApplicable), có lý do",
                                                                        request: .of(ScoringService.AnswerInput.self), required: ["decision", "answer"], response: .of(ResultsDTO.self)),
+        "GET /api/v1/rounds/:roundID/units/:unitID/evidence": .init(summary: "Minh chứng của bản tự chấm điểm của đơn vị", response: .of([ScoringService.EvidenceDTO].self)),
+        "POST /api/v1/rounds/:roundID/units/:unitID/evidence": .init(summary: "Gửi một tệp minh chứng (PDF, PNG, JPEG, .docx, .xlsx; tối đa 10 MB; nội dung tệp là thân yêu cầu)",
+                                                                     query: [q("criterion", "Mã tiêu chí"), q("filename", "Tên tệp, đúng đuôi với nội dung")],
+                                                                     request: .file(mediaType: "application/octet-stream"), response: .of([ScoringService.EvidenceDTO].self), status: 201),
+        "GET /api/v1/rounds/:roundID/evidence/:evidenceID": .init(summary: "Tải một tệp minh chứng", response: .file(mediaType: "application/octet-stream")),
+        "DELETE /api/v1/rounds/:roundID/evidence/:evidenceID": .init(summary: "Gỡ một tệp minh chứng (khi bản tự chấm điểm còn sửa được)", response: nil, status: 204),
         "POST /api/v1/rounds/:roundID/corrections": .init(summary: "Đính chính kết quả đã công bố: một bản công bố mới, ghi rõ thay đổi",
                                                           request: .of(ScoringService.CorrectionInput.self), required: ["unitID", "criterion", "decision", "reason"], response: .of(ResultsDTO.self), status: 201),
 

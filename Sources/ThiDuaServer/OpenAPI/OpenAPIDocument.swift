@@ -33,10 +33,13 @@ enum OpenAPIDocument {
         (413, "Dữ liệu gửi lên quá lớn"), (422, "Dữ liệu không hợp lệ (kèm trường)"), (423, "Tài khoản tạm khóa"), (429, "Thử lại sau (đăng nhập sai nhiều lần); Retry-After"),
     ]
 
-    static func pathParameter(_ name: String) -> OpenAPI.Parameter {
+    /// `inRounds`: the parameter belongs to a scoring round's route (its actions are the round's).
+    static func pathParameter(_ name: String, inRounds: Bool = false) -> OpenAPI.Parameter {
         let schema: JSONSchema = switch name {
         case "year": .integer(maximum: (Bounded.emulationYears.upperBound, exclusive: false), minimum: (Bounded.emulationYears.lowerBound, exclusive: false))
+        case "action" where inRounds: .string(allowedValues: RoundAction.allCases.map { AnyCodable($0.rawValue) })
         case "action": .string(allowedValues: CovenantAction.allCases.filter { $0 != .complete }.map { AnyCodable($0.rawValue) })
+        case "scorer": .string(description: "self, leader, third, hoặc mã (UUID) của đơn vị chấm chéo")
         case "factKind": .string(allowedValues: RegisterService.factKinds.map { AnyCodable($0) })
         case "phase": .string(allowedValues: EmulationPhase.allCases.map { AnyCodable($0.rawValue) })
         default: .string(format: .uuid)
@@ -76,7 +79,7 @@ enum OpenAPIDocument {
                 return c.description
             })
             var parameters: OpenAPI.Parameter.Array = route.path.compactMap { c in
-                if case .parameter(let name) = c { return .b(pathParameter(name)) }
+                if case .parameter(let name) = c { return .b(pathParameter(name, inRounds: route.path.first?.description == "rounds" || route.path.contains { $0.description == "rounds" })) }
                 return nil
             }
             for q in op.query {

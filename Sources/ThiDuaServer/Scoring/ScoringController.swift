@@ -70,6 +70,25 @@ struct ScoringController {
             Pages.flash(req, "Đã trả lời khiếu nại.")
             return req.redirect(to: ScoringPath.results(ctx.id).url)
         }
+        let upload: HTTPBodyStreamStrategy = .collect(maxSize: ByteCount(value: BodyLimitMiddleware.largestUpload))
+        pages.on(.POST, "rounds", ":roundID", "units", ":unitID", "evidence", policy: .roles([.unitOfficer]), body: upload) { req in
+            let ctx = try await self.context(req)
+            let unit = try self.unitID(req)
+            struct Form: Content { var criterion: String?; var file: File? }
+            let form = try req.content.decode(Form.self)
+            guard let file = form.file, file.data.readableBytes > 0 else { throw DomainError.invalid("Hãy chọn tệp minh chứng.", field: "file") }
+            let e = try await ScoringService.attach(ctx, unit: unit, criterion: form.criterion, filename: file.filename, data: Data(buffer: file.data), caller: try Caller(req))
+            Pages.flash(req, "Đã gửi minh chứng “\(e.filename)” cho tiêu chí \(e.criterion).")
+            return req.redirect(to: ScoringPath.sheet(ctx.id, unit: unit, scorer: .selfAssessment).url)
+        }
+        pages.on(.GET, "rounds", ":roundID", "evidence", ":evidenceID", policy: .signedIn, use: downloadEvidence)
+        pages.on(.POST, "rounds", ":roundID", "evidence", ":evidenceID", "delete", policy: .roles([.unitOfficer])) { req in
+            let ctx = try await self.context(req)
+            let e = try await ScoringService.evidenceModel(ctx, id: req.parameters.get("evidenceID", as: UUID.self), on: req.db)
+            try await ScoringService.detach(ctx, id: e.id, caller: try Caller(req))
+            Pages.flash(req, "Đã gỡ minh chứng “\(e.filename)”.")
+            return req.redirect(to: ScoringPath.sheet(ctx.id, unit: e.unitID, scorer: .selfAssessment).url)
+        }
         pages.on(.POST, "rounds", ":roundID", "corrections", policy: leads) { req in
             let ctx = try await self.context(req)
             try await ScoringService.correct(ctx, try self.correctionForm(req), caller: try Caller(req))
@@ -133,6 +152,29 @@ struct ScoringController {
             let ctx = try await self.context(req)
             try await ScoringService.answerAppeal(ctx, appealID: req.parameters.get("appealID", as: UUID.self), try req.content.decode(ScoringService.AnswerInput.self), caller: try Caller(req))
             return try await ScoringViews.results(ctx, caller: try Caller(req))
+        }
+        api.on(.GET, "rounds", ":roundID", "units", ":unitID", "evidence", policy: .signedIn) { req in
+            let ctx = try await self.context(req)
+            let unit = try self.unitID(req)
+            try ScoringService.requireMember(unit, ctx)
+            let caller = try Caller(req)
+            guard caller.principal.canReadEvidence(unit: unit, ctx.scope) else { throw DomainError.forbidden("Minh chứng chỉ dành cho đơn vị, trưởng khối và Ban Thi đua – Khen thưởng.") }
+            return try await ScoringService.evidence(ctx, unit: unit, caller: caller)
+        }
+        api.on(.POST, "rounds", ":roundID", "units", ":unitID", "evidence", policy: .roles([.unitOfficer]), body: upload) { req in
+            let ctx = try await self.context(req)
+            let unit = try self.unitID(req)
+            let data = req.body.data.map { Data(buffer: $0) } ?? Data()
+            let caller = try Caller(req)
+            _ = try await ScoringService.attach(ctx, unit: unit, criterion: try? req.query.get(String.self, at: "criterion"),
+                                                filename: try? req.query.get(String.self, at: "filename"), data: data, caller: caller)
+            return try await ScoringService.evidence(ctx, unit: unit, caller: caller).encodeResponse(status: .created, for: req)
+        }
+        api.on(.GET, "rounds", ":roundID", "evidence", ":evidenceID", policy: .signedIn, use: downloadEvidence)
+        api.on(.DELETE, "rounds", ":roundID", "evidence", ":evidenceID", policy: .roles([.unitOfficer])) { req -> HTTPStatus in
+            let ctx = try await self.context(req)
+            try await ScoringService.detach(ctx, id: req.parameters.get("evidenceID", as: UUID.self), caller: try Caller(req))
+            return .noContent
         }
         api.on(.POST, "rounds", ":roundID", "corrections", policy: leads) { req in
             let ctx = try await self.context(req)
@@ -293,15 +335,36 @@ struct ScoringController {
             tieBreaksText: s.tieBreaks.joined(separator: ", ")))
     }
 
-    struct SheetPage: Encodable, Sendable { var s: SheetDTO; var reopenURL: String? }
+    struct SheetPage: Encodable, Sendable {
+        var s: SheetDTO; var reopenURL: String?
+        var evidence: [ScoringService.EvidenceDTO]
+        /// The upload form's action, while the unit's officer may attach files.
+        var attachURL: String?
+        var maxMB: Int
+    }
 
     @Sendable func sheetPage(_ req: Request) async throws -> Response {
         let (ctx, unit, scorer) = try await sheetTarget(req)
         let caller = try Caller(req)
         let s = try await ScoringViews.sheet(ctx, unit: unit, scorer: scorer, caller: caller)
         let reopen = scorer == .selfAssessment && s.submitted && ctx.scope.phase == .selfAssessment && caller.principal.canReview(ctx.scope)
+        let evidence = scorer == .selfAssessment ? try await ScoringService.evidence(ctx, unit: unit, caller: caller) : []
+        let attach = scorer == .selfAssessment && ScoringService.evidenceRefusal(ctx, unit: unit, caller: caller, submitted: s.submitted) == nil
         return try await Pages.render(req, "scoring/sheet", title: "\(s.scorerLabel) – \(s.unitName)",
-                                      SheetPage(s: s, reopenURL: reopen ? ScoringPath.reopen(ctx.id, unit: unit).url : nil))
+                                      SheetPage(s: s, reopenURL: reopen ? ScoringPath.reopen(ctx.id, unit: unit).url : nil, evidence: evidence,
+                                                attachURL: attach ? ScoringPath.attach(ctx.id, unit: unit).url : nil, maxMB: EvidenceRules.maxBytes >> 20))
+    }
+
+    @Sendable func downloadEvidence(_ req: Request) async throws -> Response {
+        let ctx = try await context(req)
+        let (e, data) = try await ScoringService.download(ctx, id: req.parameters.get("evidenceID", as: UUID.self), caller: try Caller(req))
+        let parts = e.mediaType.split(separator: "/", maxSplits: 1).map(String.init)
+        let type = parts.count == 2 ? HTTPMediaType(type: parts[0], subType: parts[1]) : .binary
+        let res = Downloads.file(data, type: type, filename: e.filename)
+        // Never rendered by the browser in the site's origin (an image or PDF with a script inside stays a download).
+        res.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        res.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return res
     }
 
     @Sendable func resultsPage(_ req: Request) async throws -> Response {

@@ -291,3 +291,41 @@ struct CreateScoringAppeals: AsyncMigration {
         for s in [ScoringResultModel.schema, ScoringCorrectionModel.schema, ScoringAppealModel.schema] { try await db.schema(s).delete() }
     }
 }
+
+/// An evidence file attached to a criterion of a unit's self-assessment: its name and type as checked, its size and
+/// content hash (the key of the bytes in the file store).
+final class ScoreEvidenceModel: Model, @unchecked Sendable {
+    static let schema = "score_evidence"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "round_id") var roundID: UUID
+    @Field(key: "unit_id") var unitID: UUID
+    @Field(key: "criterion") var criterion: String
+    @Field(key: "filename") var filename: String
+    @Field(key: "media_type") var mediaType: String
+    @Field(key: "size") var size: Int
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "uploaded_by") var uploadedBy: String
+    @Field(key: "uploaded_at") var uploadedAt: Date
+    init() {}
+    /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
+    var properties: [any AnyProperty] { [$id, $roundID, $unitID, $criterion, $filename, $mediaType, $size, $sha256, $uploadedBy, $uploadedAt] }
+}
+
+struct CreateScoreEvidence: AsyncMigration {
+    var name: String { "0020_score_evidence" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ScoreEvidenceModel.schema)
+            .id()
+            .field("round_id", .uuid, .required, .references(ScoringRoundModel.schema, .id, onDelete: .restrict))
+            .field("unit_id", .uuid, .required, .references(Unit.schema, .id, onDelete: .restrict))
+            .field("criterion", .string, .required)
+            .field("filename", .string, .required)
+            .field("media_type", .string, .required)
+            .field("size", .int, .required)
+            .field("sha256", .string, .required)
+            .field("uploaded_by", .string, .required)
+            .field("uploaded_at", .datetime, .required)
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(ScoreEvidenceModel.schema).delete() }
+}

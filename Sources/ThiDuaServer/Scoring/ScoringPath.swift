@@ -15,6 +15,9 @@ enum ScoringPath: SitePath {
     case appeals(UUID, unit: UUID)
     case answer(UUID, appeal: UUID)
     case corrections(UUID)
+    case attach(UUID, unit: UUID)
+    case evidence(UUID, file: UUID)
+    case deleteEvidence(UUID, file: UUID)
 
     /// The sheet's scorer as a path segment: "self", "leader", "third" or the peer unit's id.
     static func segment(_ s: Scorer) -> String { s.peerUnit?.uuidString ?? s.key }
@@ -33,6 +36,9 @@ enum ScoringPath: SitePath {
         case .appeals(let r, let u): ["rounds", r.uuidString, "units", u.uuidString, "appeals"]
         case .answer(let r, let a): ["rounds", r.uuidString, "appeals", a.uuidString, "answer"]
         case .corrections(let r): ["rounds", r.uuidString, "corrections"]
+        case .attach(let r, let u): ["rounds", r.uuidString, "units", u.uuidString, "evidence"]
+        case .evidence(let r, let f): ["rounds", r.uuidString, "evidence", f.uuidString]
+        case .deleteEvidence(let r, let f): ["rounds", r.uuidString, "evidence", f.uuidString, "delete"]
         }
     }
 }

@@ -9,19 +9,21 @@ struct Caller: Sendable {
     var db: any Database
     var now: Date
     var auditKey: AuditKey?
+    /// Where uploaded files go.
+    var files: FileStore
 
     /// The day deadlines are checked against: today in Vinh, unless the demo loads a round as of its own dates.
     var today: Day
 
     var actor: String { principal.username }
 
-    init(principal: Principal, db: any Database, now: Date, auditKey: AuditKey?, today: Day? = nil) {
-        self.principal = principal; self.db = db; self.now = now; self.auditKey = auditKey
+    init(principal: Principal, db: any Database, now: Date, auditKey: AuditKey?, files: FileStore, today: Day? = nil) {
+        self.principal = principal; self.db = db; self.now = now; self.auditKey = auditKey; self.files = files
         self.today = today ?? VietnameseFormat.day(now)
     }
 
     init(_ req: Request) throws {
-        self.init(principal: try req.requirePrincipal(), db: req.db, now: req.now, auditKey: req.application.auditKey)
+        self.init(principal: try req.requirePrincipal(), db: req.db, now: req.now, auditKey: req.application.auditKey, files: req.application.fileStore)
     }
 
     /// Runs `body` in a transaction that also appends the audit entries it records.

@@ -39,6 +39,9 @@ public struct AppConfig: Sendable {
     /// `THIDUA_AUDIT_KEY_FILE`: a file holding the audit key (at least 32 bytes, e.g. `openssl rand -hex 32`); every
     /// audit entry is then an HMAC-SHA-256 under it. Kept outside the database and its backups.
     public var auditKeyFile: String?
+    /// `THIDUA_FILES`: the folder of uploaded files (evidence), by content hash. Default: beside the SQLite file
+    /// (`./thidua-files` for `./thidua.sqlite`), `./thidua-files` with PostgreSQL, a temporary folder in memory.
+    public var filesDirectory: String?
     /// Who may read `/metrics`: `THIDUA_METRICS_ALLOW` (address ranges, comma-separated; default loopback; `none`
     /// for none) and `THIDUA_METRICS_TOKEN` (a bearer token); forwarded requests count only through the trusted proxies.
     public var metricsAccess = MetricsAccess()
@@ -69,6 +72,7 @@ public struct AppConfig: Sendable {
         if let p = env["THIDUA_PROVINCE"], !p.isEmpty { config.province = p }
         config.trustedProxies = (env["THIDUA_TRUSTED_PROXIES"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         config.auditKeyFile = env["THIDUA_AUDIT_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        config.filesDirectory = env["THIDUA_FILES"].flatMap { $0.isEmpty ? nil : $0 }
         if let allow = env["THIDUA_METRICS_ALLOW"] {
             let (ranges, invalid) = MetricsAccess.ranges(allow)
             config.metricsAccess.allowed = ranges
@@ -83,5 +87,22 @@ public struct AppConfig: Sendable {
         }
         config.catalogueFiles = (env["THIDUA_CATALOG"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return config
+    }
+}
+
+extension AppConfig {
+    /// Where uploaded files are kept (`filesDirectory`, else its default for the database).
+    var resolvedFilesDirectory: String {
+        if let d = filesDirectory { return d }
+        switch database {
+        case .sqliteFile(let path):
+            let url = URL(fileURLWithPath: path)
+            let base = url.deletingPathExtension().lastPathComponent
+            return url.deletingLastPathComponent().appendingPathComponent(base + "-files").path
+        case .sqliteMemory:
+            return FileManager.default.temporaryDirectory.appendingPathComponent("thidua-files-\(UUID().uuidString)").path
+        default:
+            return "./thidua-files"
+        }
     }
 }

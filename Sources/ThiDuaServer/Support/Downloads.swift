@@ -11,8 +11,24 @@ enum Downloads {
     static func file(_ data: Data, type: HTTPMediaType, filename: String) -> Response {
         let res = Response(status: .ok, body: .init(data: data))
         res.headers.contentType = type
-        res.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+        res.headers.replaceOrAdd(name: .contentDisposition, value: disposition(filename))
         return res
+    }
+
+    /// `attachment` with an ASCII name for old clients (diacritics folded, anything unsafe as "_") and the exact
+    /// name in UTF-8 (RFC 6266 / RFC 5987): a name with quotes, semicolons or line breaks cannot break the header.
+    static func disposition(_ filename: String) -> String {
+        var ascii = ""
+        for ch in filename.decomposedStringWithCanonicalMapping.unicodeScalars {
+            if ch.properties.generalCategory == .nonspacingMark { continue }
+            if ch == "đ" { ascii += "d"; continue }
+            if ch == "Đ" { ascii += "D"; continue }
+            let safe = ("a"..."z").contains(ch) || ("A"..."Z").contains(ch) || ("0"..."9").contains(ch) || ch == "." || ch == "-" || ch == "_"
+            ascii.unicodeScalars.append(safe ? ch : "_")
+        }
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_~")
+        let encoded = filename.precomposedStringWithCanonicalMapping.addingPercentEncoding(withAllowedCharacters: allowed) ?? ascii
+        return "attachment; filename=\"\(ascii.isEmpty ? "tep" : ascii)\"; filename*=UTF-8''\(encoded)"
     }
 
     /// An eligibility report as the CLI prints it (sorted keys, `met: null` for missing data).
