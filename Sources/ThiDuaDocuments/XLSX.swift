@@ -93,7 +93,7 @@ public enum XLSXWriter {
             let ref = "\(column(col))\(r)"
             switch c {
             case .text(let t): return "<c r=\"\(ref)\" s=\"\(style)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(XMLText.escape(t))</t></is></c>"
-            case .number(let v): return "<c r=\"\(ref)\" s=\"\(style)\"><v>\(v == v.rounded() ? String(Int(v)) : String(v))</v></c>"
+            case .number(let v): return "<c r=\"\(ref)\" s=\"\(style)\"><v>\(v.isFinite && v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : v.isFinite ? String(v) : "0")</v></c>"
             }
         }
         if let title = sheet.title {

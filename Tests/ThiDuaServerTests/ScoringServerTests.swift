@@ -414,6 +414,34 @@ struct ScoringServerTests {
             try await b.login("canbo.thanhtra")
             let page = try await b.get("/rounds/\(ref.id)/results")
             #expect(page.status == .ok && page.body.string.contains("Bản công bố số 1") && page.body.string.contains("Thanh tra tỉnh Nghệ An"))
+
+            // Outputs: the matrix and the .xlsx show the units whose detail the caller may read; the ranking for all.
+            func sheets(_ token: String) async throws -> [String: String] {
+                let res = try await api(app, .GET, "/api/v1/rounds/\(ref.id)/results.xlsx", token: token)
+                #expect(res.status == .ok)
+                return try OOXMLPackage.parts(of: Data(buffer: res.body)).filter { $0.key.hasPrefix("xl/worksheets/") }.mapValues { String(decoding: $0, as: UTF8.self) }
+            }
+            let leadSheets = try await sheets(lead)
+            #expect(leadSheets.count == 7, "a summary and six groups (A–F)")
+            let memberSheets = try await sheets(try await token(app, "canbo.thanhtra"))
+            #expect(memberSheets.count == 7)
+            let leadGroupA = try #require(leadSheets.first { $0.value.contains("THỰC HIỆN NHIỆM VỤ CHÍNH TRỊ") }?.value)
+            let memberGroupA = try #require(memberSheets.first { $0.value.contains("THỰC HIỆN NHIỆM VỤ CHÍNH TRỊ") }?.value)
+            #expect(leadGroupA.contains("Công an tỉnh Nghệ An") && !memberGroupA.contains("Công an tỉnh Nghệ An") && memberGroupA.contains("Thanh tra tỉnh Nghệ An"))
+            let summary = try #require(memberSheets.first { $0.value.contains("Tổng hợp") || $0.value.contains("KẾT QUẢ CHẤM ĐIỂM") }?.value)
+            #expect(DemoLoader.units.allSatisfy { summary.contains(XMLText.escape($0.officialName)) }, "the ranking lists every unit")
+            let matrix = try await b.get("/rounds/\(ref.id)/matrix")
+            #expect(matrix.status == .ok && matrix.body.string.contains("Thanh tra tỉnh Nghệ An") && !matrix.body.string.contains("Công an tỉnh Nghệ An"))
+            // Traceability: key task 1 → its criteria → each readable unit's self-score, peers' scores, final and rank.
+            let trace = try await api(app, .GET, "/api/v1/rounds/\(ref.id)/tasks/1", token: lead).decoded(ScoringOutputs.Trace.self)
+            #expect(trace.criteria.map(\.code) == ["A1", "C2"] && trace.criteria.allSatisfy { $0.units.count == 9 })
+            let c2 = try #require(trace.criteria.last?.units.first { $0.name == "Tòa án nhân dân tỉnh Nghệ An" })
+            #expect(c2.peerScores.count == 8 && c2.selfScore != nil && c2.rank != nil && c2.peerScores.contains { $0.contains("Viện kiểm sát") })
+            let own = try await api(app, .GET, "/api/v1/rounds/\(ref.id)/tasks/1", token: try await token(app, "canbo.tand")).decoded(ScoringOutputs.Trace.self)
+            #expect(own.criteria.allSatisfy { $0.units.count == 1 } && own.criteria.last?.units.first?.peerScores.allSatisfy { !$0.contains("Viện kiểm sát") } == true)
+            #expect(try await api(app, .GET, "/api/v1/rounds/\(ref.id)/tasks/99", token: lead).status == .notFound)
+            #expect(try await api(app, .GET, "/api/v1/rounds/\(ref.id)/tasks/abc", token: lead).status == .notFound)
+            #expect(try await b.get("/rounds/\(ref.id)/tasks/1").status == .ok)
         }
     }
 

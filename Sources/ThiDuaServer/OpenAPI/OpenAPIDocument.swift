@@ -39,6 +39,7 @@ enum OpenAPIDocument {
         case "year": .integer(maximum: (Bounded.emulationYears.upperBound, exclusive: false), minimum: (Bounded.emulationYears.lowerBound, exclusive: false))
         case "action" where inRounds: .string(allowedValues: RoundAction.allCases.map { AnyCodable($0.rawValue) })
         case "action": .string(allowedValues: CovenantAction.allCases.filter { $0 != .complete }.map { AnyCodable($0.rawValue) })
+        case "task": .integer(maximum: (CovenantContent.maxKeyTasks, exclusive: false), minimum: (1, exclusive: false))
         case "scorer": .string(description: "self, leader, third, hoặc mã (UUID) của đơn vị chấm chéo")
         case "factKind": .string(allowedValues: RegisterService.factKinds.map { AnyCodable($0) })
         case "phase": .string(allowedValues: EmulationPhase.allCases.map { AnyCodable($0.rawValue) })

@@ -58,6 +58,17 @@ struct ScoringController {
             return req.redirect(to: ScoringPath.round(ctx.id).url)
         }
         pages.on(.GET, "rounds", ":roundID", "results", policy: .signedIn, use: resultsPage)
+        pages.on(.GET, "rounds", ":roundID", "matrix", policy: .signedIn) { req in
+            let ctx = try await self.context(req)
+            let m = try await ScoringOutputs.matrix(ctx, caller: try Caller(req))
+            return try await Pages.render(req, "scoring/matrix", title: "Bảng điểm \(m.year) – \(m.blocName)", m)
+        }
+        pages.on(.GET, "rounds", ":roundID", "results.xlsx", policy: .signedIn, use: resultsXLSX)
+        pages.on(.GET, "rounds", ":roundID", "tasks", ":task", policy: .signedIn) { req in
+            let ctx = try await self.context(req)
+            let t = try await ScoringOutputs.trace(ctx, task: try self.task(req), caller: try Caller(req))
+            return try await Pages.render(req, "scoring/trace", title: "Nhiệm vụ \(t.number) – kết quả chấm điểm", t)
+        }
         pages.on(.POST, "rounds", ":roundID", "units", ":unitID", "appeals", policy: .roles([.unitOfficer])) { req in
             let ctx = try await self.context(req)
             try await ScoringService.fileAppeal(ctx, unit: try self.unitID(req), try req.content.decode(ScoringService.AppealInput.self), caller: try Caller(req))
@@ -138,6 +149,11 @@ struct ScoringController {
             let ctx = try await self.context(req)
             try await ScoringService.declareConflict(ctx, try req.content.decode(ScoringService.ConflictInput.self), caller: try Caller(req))
             return try await self.roundDTO(req).encodeResponse(status: .created, for: req)
+        }
+        api.on(.GET, "rounds", ":roundID", "results.xlsx", policy: .signedIn, use: resultsXLSX)
+        api.on(.GET, "rounds", ":roundID", "tasks", ":task", policy: .signedIn) { req in
+            let ctx = try await self.context(req)
+            return try await ScoringOutputs.trace(ctx, task: try self.task(req), caller: try Caller(req))
         }
         api.on(.GET, "rounds", ":roundID", "results", policy: .signedIn) { req in
             let ctx = try await self.context(req)
@@ -353,6 +369,19 @@ struct ScoringController {
         return try await Pages.render(req, "scoring/sheet", title: "\(s.scorerLabel) – \(s.unitName)",
                                       SheetPage(s: s, reopenURL: reopen ? ScoringPath.reopen(ctx.id, unit: unit).url : nil, evidence: evidence,
                                                 attachURL: attach ? ScoringPath.attach(ctx.id, unit: unit).url : nil, maxMB: EvidenceRules.maxBytes >> 20))
+    }
+
+    func task(_ req: Request) throws -> Int {
+        guard let n = (try? Bounded.int(text: req.parameters.get("task"), field: "task", label: "Nhiệm vụ", in: 1...CovenantContent.maxKeyTasks)) ?? nil else {
+            throw DomainError.notFound("Không có nhiệm vụ này.")
+        }
+        return n
+    }
+
+    @Sendable func resultsXLSX(_ req: Request) async throws -> Response {
+        let ctx = try await context(req)
+        let data = try await ScoringOutputs.xlsx(ctx, caller: try Caller(req))
+        return Downloads.file(data, type: Downloads.xlsx, filename: "ket-qua-cham-diem-\(ctx.round.year)-\(ctx.round.kind).xlsx")
     }
 
     @Sendable func downloadEvidence(_ req: Request) async throws -> Response {

@@ -155,6 +155,12 @@ struct ResultsDTO: Content, Sendable {
     /// The correction form's action, for the office and the leads once published.
     var correctionURL: String?
     var correctionUnits: [AppealForm]
+    /// The covenant's key tasks, each leading to its criteria's scores (`GET …/tasks/N`).
+    var tasks: [TaskLink]
+    var matrixURL: String
+    var xlsxURL: String
+
+    struct TaskLink: Content, Sendable { var number: Int; var text: String; var criteria: [String]; var url: String }
 
     struct Publication: Content, Sendable {
         var revision: Int; var publishedAt: String; var publishedBy: String; var digest: String; var fingerprint: String

@@ -16,6 +16,9 @@ enum ScoringPath: SitePath {
     case answer(UUID, appeal: UUID)
     case corrections(UUID)
     case attach(UUID, unit: UUID)
+    case matrix(UUID)
+    case xlsx(UUID)
+    case trace(UUID, task: Int)
     case evidence(UUID, file: UUID)
     case deleteEvidence(UUID, file: UUID)
 
@@ -36,6 +39,9 @@ enum ScoringPath: SitePath {
         case .appeals(let r, let u): ["rounds", r.uuidString, "units", u.uuidString, "appeals"]
         case .answer(let r, let a): ["rounds", r.uuidString, "appeals", a.uuidString, "answer"]
         case .corrections(let r): ["rounds", r.uuidString, "corrections"]
+        case .matrix(let r): ["rounds", r.uuidString, "matrix"]
+        case .xlsx(let r): ["rounds", r.uuidString, "results.xlsx"]
+        case .trace(let r, let t): ["rounds", r.uuidString, "tasks", String(t)]
         case .attach(let r, let u): ["rounds", r.uuidString, "units", u.uuidString, "evidence"]
         case .evidence(let r, let f): ["rounds", r.uuidString, "evidence", f.uuidString]
         case .deleteEvidence(let r, let f): ["rounds", r.uuidString, "evidence", f.uuidString, "delete"]

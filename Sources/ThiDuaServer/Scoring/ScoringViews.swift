@@ -195,7 +195,11 @@ enum ScoringViews {
                           units: units, diagnostics: diagnostics, roundURL: ScoringPath.round(ctx.id).url, publication: publication,
                           appeals: appeals, appealForms: appealForms,
                           correctionURL: correcting ? ScoringPath.corrections(ctx.id).url : nil,
-                          correctionUnits: correcting ? ctx.memberIDs.map { form($0, .corrections(ctx.id)) } : [])
+                          correctionUnits: correcting ? ctx.memberIDs.map { form($0, .corrections(ctx.id)) } : [],
+                          tasks: ctx.content.keyTasks.enumerated().map { i, t in
+                              .init(number: i + 1, text: t.text, criteria: t.criteria, url: ScoringPath.trace(ctx.id, task: i + 1).url)
+                          },
+                          matrixURL: ScoringPath.matrix(ctx.id).url, xlsxURL: ScoringPath.xlsx(ctx.id).url)
     }
 }
 

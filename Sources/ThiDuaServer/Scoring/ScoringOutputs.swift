@@ -1,0 +1,116 @@
+import Fluent
+import Foundation
+import ThiDuaCore
+import ThiDuaDocuments
+import Vapor
+
+/// The score matrix (criteria × units, by group), its .xlsx, and the trace from a key task to its criteria's scores:
+/// each shows only the units whose detail the caller may read, and the ranking when it may be read.
+enum ScoringOutputs {
+    struct Matrix: Encodable, Sendable {
+        var roundURL: String; var resultsURL: String; var xlsxURL: String
+        var blocName: String; var year: Int; var kindLabel: String; var phaseLabel: String
+        var units: [Column]
+        var groups: [Group]
+        struct Column: Encodable, Sendable { var unitID: UUID; var name: String; var rank: Int?; var total: String; var band: String? }
+        struct Group: Encodable, Sendable { var code: String; var name: String; var rows: [Row] }
+        struct Row: Encodable, Sendable { var code: String; var name: String; var maximum: String; var isGroup: Bool; var cells: [String] }
+    }
+
+    /// The outcomes shown (published: the frozen ones) and the units the caller may read in detail.
+    static func visible(_ ctx: ScoringService.Context, caller: Caller) async throws -> (ResultsDTO, [UnitOutcome], [RankedUnit]) {
+        let dto = try await ScoringViews.results(ctx, caller: caller)
+        let data = try await ScoringService.load(ctx, on: caller.db)
+        var result = ScoringService.result(ctx, data, revision: 0)
+        if ctx.scope.phase == .published, let last = try await ScoringResultModel.query(on: caller.db).filter(\.$roundID == ctx.id).sort(\.$revision, .descending).first(),
+           let frozen = try? last.decoded() {
+            result = frozen
+        }
+        let readable = Set(dto.units.map(\.unitID))
+        return (dto, result.outcomes.filter { readable.contains($0.unit) }, result.ranking)
+    }
+
+    static func matrix(_ ctx: ScoringService.Context, caller: Caller) async throws -> Matrix {
+        let (dto, outcomes, ranking) = try await visible(ctx, caller: caller)
+        let rank = Dictionary(ranking.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a })
+        var groups: [Matrix.Group] = []
+        for top in ctx.scale {
+            var rows: [Matrix.Row] = []
+            for (c, _, depth) in ScoringScale.flatten([top]) {
+                let isGroup = !c.children.isEmpty && c.kind != .adjustment
+                rows.append(.init(code: c.code, name: String(repeating: "  ", count: depth - 1) + c.name, maximum: ScoringScale.points(c.maxPoints), isGroup: isGroup,
+                                  cells: outcomes.map { o in PublishedResult.text(o.outcome(c.code)).replacingOccurrences(of: "không áp dụng", with: "–") }))
+            }
+            groups.append(.init(code: top.code, name: top.name, rows: rows))
+        }
+        return Matrix(roundURL: dto.roundURL, resultsURL: ScoringPath.results(ctx.id).url, xlsxURL: ScoringPath.xlsx(ctx.id).url,
+                      blocName: dto.blocName, year: dto.year, kindLabel: dto.kindLabel, phaseLabel: dto.phaseLabel,
+                      units: outcomes.map { o in .init(unitID: o.unit, name: o.name, rank: rank[o.unit]?.rank, total: o.total.description, band: o.band) },
+                      groups: groups)
+    }
+
+    /// A sheet per top-level group (criteria down, units across) and a summary: the ranking, with the totals' parts
+    /// for the units the caller may read in detail.
+    static func xlsx(_ ctx: ScoringService.Context, caller: Caller) async throws -> Data {
+        let (dto, outcomes, ranking) = try await visible(ctx, caller: caller)
+        let detail = Dictionary(outcomes.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a })
+        let title = "KẾT QUẢ CHẤM ĐIỂM \(dto.kindLabel.uppercased()) \(dto.year) – \(dto.blocName.uppercased())"
+        let summary = Sheet(name: "Tổng hợp", title: title,
+                            header: ["Hạng", "Đơn vị", "Điểm các tiêu chí", "Quy đổi", "Điểm thưởng", "Điểm trừ", "Tổng điểm", "Xếp loại", "Ghi chú"],
+                            rows: ranking.map { r in
+                                let o = detail[r.unit]
+                                return [.number(Double(r.rank)), .text(r.name), o.map { .number($0.raw.decimal) } ?? .text(""), o.map { .number($0.normalised.decimal) } ?? .text(""),
+                                        o.map { .number($0.bonus.decimal) } ?? .text(""), o.map { .number($0.penalty.decimal) } ?? .text(""),
+                                        .number(r.total.decimal), .text(r.band ?? ""),
+                                        .text(r.tied ? "Đồng hạng" : r.separatedFromAboveBy.map { "Bằng điểm đơn vị trên; xếp sau vì đơn vị trên \($0)" } ?? "")]
+                            }, widths: [6, 44, 12, 10, 10, 10, 10, 12, 40])
+        var sheets = [summary]
+        for top in ctx.scale {
+            let rows: [[SheetCell]] = ScoringScale.flatten([top]).map { c, _, _ in
+                [.text(c.code), .text(c.name), .number(Points(stored: c.maxPoints)?.decimal ?? 0)]
+                    + outcomes.map { o in o.outcome(c.code)?.final.map { .number($0.decimal) } ?? .text(PublishedResult.text(o.outcome(c.code))) }
+            }
+            sheets.append(Sheet(name: String("Nhóm \(top.code)".prefix(31)), title: "\(top.code). \(top.name)".uppercased(),
+                                header: ["Mã", "Tiêu chí", "Tối đa"] + outcomes.map(\.name), rows: rows,
+                                widths: [8, 50, 8] + outcomes.map { _ in 16 }))
+        }
+        return try XLSXWriter.workbook(sheets)
+    }
+
+    struct Trace: Content, Sendable {
+        var roundURL: String; var resultsURL: String; var number: Int; var task: String
+        var criteria: [Criterion]
+        struct Criterion: Content, Sendable { var code: String; var name: String; var maximum: String; var units: [UnitRow] }
+        struct UnitRow: Content, Sendable {
+            var name: String; var selfScore: String?; var peerScores: [String]; var final: String; var rank: Int?; var explanation: String
+        }
+    }
+
+    /// Key task `number` (from 1) → its criteria → each readable unit's self-score, peers' scores, final and rank.
+    static func trace(_ ctx: ScoringService.Context, task number: Int, caller: Caller) async throws -> Trace {
+        guard ctx.content.keyTasks.indices.contains(number - 1) else { throw DomainError.notFound("Giao ước không có nhiệm vụ số \(number).") }
+        let task = ctx.content.keyTasks[number - 1]
+        let (dto, outcomes, ranking) = try await visible(ctx, caller: caller)
+        let data = try await ScoringService.load(ctx, on: caller.db)
+        let rank = Dictionary(ranking.map { ($0.unit, $0.rank) }, uniquingKeysWith: { a, _ in a })
+        let canManage = caller.principal.canManageRound(ctx.scope)
+        let flat = ScoringScale.flatten(ctx.scale).map(\.criterion)
+        let criteria: [Trace.Criterion] = task.criteria.compactMap { code in
+            guard let c = flat.first(where: { $0.code == code }) else { return nil }
+            return .init(code: c.code, name: c.name, maximum: ScoringScale.points(c.maxPoints), units: outcomes.map { o in
+                let outcome = o.outcome(c.code)
+                let own = data.marks.first { $0.unit == o.unit && $0.criterion == c.code && $0.scorer == .selfAssessment }
+                // Every peer's mark as given (also those a third scoring or a conflict set aside): named for the
+                // office and the leads, values only for the unit.
+                let peers: [String] = data.marks.filter { $0.unit == o.unit && $0.criterion == c.code }.compactMap { m in
+                    guard let scorer = m.scorer.peerUnit else { return nil }
+                    let value = ScoreSheets.describe(m.value)
+                    return canManage ? "\(ctx.name(scorer)): \(value)" : value
+                }
+                return .init(name: o.name, selfScore: own.map { ScoreSheets.describe($0.value) }, peerScores: peers,
+                             final: PublishedResult.text(outcome), rank: rank[o.unit], explanation: outcome?.explanation ?? "")
+            })
+        }
+        return Trace(roundURL: dto.roundURL, resultsURL: ScoringPath.results(ctx.id).url, number: number, task: task.text, criteria: criteria)
+    }
+}
