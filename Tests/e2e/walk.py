@@ -5,8 +5,10 @@ that a failing step can be looked at. Prints '<N> passed, <M> failed' and exits 
 """
 import datetime
 import io
+import json
 import os
 import shutil
+import urllib.error
 import urllib.request
 import sys
 import traceback
@@ -130,12 +132,24 @@ def main():
         until(lambda: "/login" in d.current_url, "a redirect to login once signed out")
 
     def login_as(user):
+        # A step that failed may have left someone signed in.
+        d.get(BASE + "/")
+        if d.find_elements(By.ID, "logout"):
+            d.find_element(By.ID, "logout").click()
+            until(lambda: "/login" in d.current_url, "the login page after logout")
         d.get(BASE + "/login")
         until(lambda: d.find_elements(By.ID, "username"), "the login form")
         d.find_element(By.ID, "username").send_keys(user)
         d.find_element(By.ID, "password").send_keys(PASSWORD)
         d.find_element(By.ID, "login").click()
         until(lambda: "Tổng quan" in h1(), f"the dashboard of {user}")
+
+    def open_demo_bloc(link_id):
+        """From the navigation to the demo bloc's page, until the link `link_id` shows."""
+        d.find_element(By.LINK_TEXT, "Khối thi đua").click()
+        until(lambda: h1().startswith("Khối thi đua năm"), "the list of blocs")
+        d.find_element(By.PARTIAL_LINK_TEXT, "Khối thi đua Nội chính - Lực lượng vũ trang").click()
+        until(lambda: d.find_elements(By.ID, link_id), f"the bloc page with #{link_id}")
 
     def fetch(url):
         cookie = "; ".join(f"{c['name']}={c['value']}" for c in d.get_cookies())
@@ -156,10 +170,7 @@ def main():
 
     def leader_opens_covenant():
         login_as("truongkhoi")
-        d.find_element(By.LINK_TEXT, "Khối thi đua").click()
-        until(lambda: h1().startswith("Khối thi đua năm"), "the list of blocs")
-        d.find_element(By.PARTIAL_LINK_TEXT, "Khối thi đua Nội chính - Lực lượng vũ trang").click()
-        until(lambda: d.find_elements(By.ID, "covenant-link"), "the bloc page")
+        open_demo_bloc("covenant-link")
         d.find_element(By.ID, "covenant-link").click()
         until(lambda: d.find_elements(By.ID, "covenant-title"), "the covenant")
         assert d.find_element(By.ID, "status").text == "Đã ký kết", d.find_element(By.ID, "status").text
@@ -181,10 +192,7 @@ def main():
 
     def head_signs():
         login_as("thutruong.congan")
-        d.find_element(By.LINK_TEXT, "Khối thi đua").click()
-        until(lambda: h1().startswith("Khối thi đua năm"), "the list of blocs")
-        d.find_element(By.PARTIAL_LINK_TEXT, "Khối thi đua Nội chính - Lực lượng vũ trang").click()
-        until(lambda: d.find_elements(By.ID, "covenant-link"), "the bloc page")
+        open_demo_bloc("covenant-link")
         d.find_element(By.ID, "covenant-link").click()
         until(lambda: d.find_elements(By.ID, "sign"), "the signing form")
         fingerprint = d.find_element(By.ID, "fingerprint").text
@@ -193,6 +201,205 @@ def main():
         d.find_element(By.ID, "sign").click()
         until(lambda: d.find_element(By.ID, "signed-count").text == "1/9", "one signature recorded")
         assert fingerprint in d.find_element(By.ID, "signatures").text
+
+    # Scoring: a mid-year round of 2018 (no deadlines), the showcased steps in the browser, the other units' part
+    # through the API as their officers would do it.
+    round_id = [None]
+    units = {}
+
+    def api(method, path, token=None, body=None, raw=None, content_type="application/json"):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(BASE + path, data=data, method=method)
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        if data is not None:
+            req.add_header("Content-Type", content_type)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as res:
+                text = res.read()
+                return res.status, (json.loads(text) if text and res.headers.get_content_type() == "application/json" else text)
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode(errors="replace")
+
+    tokens = {}
+
+    def token(user):
+        if user not in tokens:
+            status, body = api("POST", "/api/v1/auth/token", body={"username": user, "password": PASSWORD})
+            assert status == 200, (user, status, body)
+            tokens[user] = body["token"]
+        return tokens[user]
+
+    CODES = ["bchqs", "bdbp", "congan", "vksnd", "tand", "pccc", "thanhtra", "sotuphap", "thads"]
+
+    def self_marks(i, sheet):
+        marks = []
+        for r in sheet["rows"]:
+            if r["isGroup"]:
+                continue
+            if r["kind"] == "manual":
+                marks.append({"criterion": r["code"], "points": max(0, r["maxPoints"] - 1 - (i % 3) * 0.5)})
+            elif r["kind"] == "yesNo":
+                marks.append({"criterion": r["code"], "done": True})
+            elif r["kind"] == "targetActual":
+                marks.append({"criterion": r["code"], "target": 100, "actual": 90 + i})
+            else:
+                marks.append({"criterion": r["code"], "events": 0})
+        return marks
+
+    def leader_creates_round():
+        login_as("truongkhoi")
+        open_demo_bloc("rounds-link")
+        d.find_element(By.ID, "rounds-link").click()
+        until(lambda: d.find_elements(By.ID, "create-round"), "the bloc's rounds")
+        assert "Tổng kết năm" in d.page_source, "the demo's published year-end round is listed"
+        Select(d.find_element(By.NAME, "kind")).select_by_value("midYear")
+        d.find_element(By.ID, "create-round").click()
+        until(lambda: d.find_elements(By.ID, "save-settings"), "the new round's settings")
+        round_id[0] = d.current_url.rstrip("/").split("/")[-1]
+        gap = d.find_element(By.NAME, "disagreementGap")
+        gap.clear()
+        gap.send_keys("3")
+        d.find_element(By.ID, "save-settings").click()
+        until(lambda: "Đã lưu cách chấm" in d.page_source, "the saved settings")
+        d.find_element(By.ID, "action-open").click()
+        until(lambda: d.find_element(By.ID, "phase").text == "Tự chấm điểm", "the round open for self-assessment")
+        status, body = api("GET", f"/api/v1/rounds/{round_id[0]}", token("truongkhoi"))
+        assert status == 200, body
+        names = {m["name"]: m["unitID"] for m in body["members"]}
+        for code, name in zip(CODES, NINE):
+            units[code] = names[name]
+        d.find_element(By.ID, "logout").click()
+
+    def unit_self_assesses_with_evidence():
+        login_as("canbo.congan")
+        d.get(BASE + f"/rounds/{round_id[0]}")
+        until(lambda: d.find_elements(By.ID, "work"), "the officer's sheets")
+        d.find_element(By.LINK_TEXT, "Tự chấm điểm").click()
+        until(lambda: d.find_elements(By.ID, "sheet"), "the self-assessment sheet")
+        for field in d.find_elements(By.CSS_SELECTOR, "#sheet input[name^='points.']"):
+            field.clear()
+            field.send_keys("4,5")
+        for sel in d.find_elements(By.CSS_SELECTOR, "#sheet select[name^='done.']"):
+            Select(sel).select_by_value("1")
+        for name, value in (("target.A1", "100"), ("actual.A1", "95")):
+            d.find_element(By.NAME, name).send_keys(value)
+        for field in d.find_elements(By.CSS_SELECTOR, "#sheet input[name^='events.']"):
+            field.clear()
+            field.send_keys("0")
+        d.find_element(By.ID, "save-sheet").click()
+        until(lambda: "Đã lưu phiếu chấm" in d.page_source, "the saved sheet")
+        pdf = os.path.join(SHOTS, "bao-cao-tong-ket.pdf")
+        with open(pdf, "wb") as f:
+            f.write(b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+        Select(d.find_element(By.CSS_SELECTOR, "#attach select[name='criterion']")).select_by_value("A1")
+        d.find_element(By.CSS_SELECTOR, "#attach input[type='file']").send_keys(os.path.abspath(pdf))
+        d.find_element(By.ID, "attach-file").click()
+        until(lambda: "Đã gửi minh chứng" in d.page_source and "bao-cao-tong-ket.pdf" in d.page_source, "the evidence listed")
+        d.find_element(By.ID, "submit-sheet").click()
+        until(lambda: d.find_elements(By.ID, "submitted"), "the submitted self-assessment")
+        d.find_element(By.ID, "logout").click()
+
+    def other_units_submit_and_review_starts():
+        for i, code in enumerate(CODES):
+            if code == "congan":
+                continue
+            t = token("canbo." + code)
+            status, sheet = api("GET", f"/api/v1/rounds/{round_id[0]}/units/{units[code]}/sheets/self", t)
+            assert status == 200, sheet
+            status, sheet = api("PUT", f"/api/v1/rounds/{round_id[0]}/units/{units[code]}/sheets/self", t, {"lockVersion": 0, "marks": self_marks(i, sheet)})
+            assert status == 200, sheet
+            status, body = api("POST", f"/api/v1/rounds/{round_id[0]}/units/{units[code]}/submit", t, {"lockVersion": sheet["lockVersion"]})
+            assert status == 200, body
+        status, body = api("POST", f"/api/v1/rounds/{round_id[0]}/actions/startReview", token("truongkhoi"))
+        assert status == 200, body
+
+    def peers_score():
+        for si, scorer in enumerate(CODES):
+            t = token("canbo." + scorer)
+            for target in CODES:
+                if target == scorer or (scorer == "vksnd" and target == "congan"):
+                    continue
+                path = f"/api/v1/rounds/{round_id[0]}/units/{units[target]}/sheets/{units[scorer]}"
+                status, sheet = api("GET", path, t)
+                assert status == 200, sheet
+                marks = [{"criterion": r["code"], "points": 4} if r["kind"] == "manual" else {"criterion": r["code"], "done": True}
+                         for r in sheet["rows"] if not r["isGroup"]]
+                status, body = api("PUT", path, t, {"lockVersion": 0, "marks": marks})
+                assert status == 200, body
+        # VKSND scores Công an in the browser, far below the others on B1.
+        login_as("canbo.vksnd")
+        d.get(BASE + f"/rounds/{round_id[0]}")
+        until(lambda: d.find_elements(By.ID, "work"), "the peer's sheets")
+        d.find_element(By.XPATH, "//table[@id='work']//tr[td[contains(., 'Công an tỉnh Nghệ An')]]//a").click()
+        until(lambda: d.find_elements(By.ID, "sheet"), "the peer sheet for Công an")
+        for field in d.find_elements(By.CSS_SELECTOR, "#sheet input[name^='points.']"):
+            field.clear()
+            field.send_keys("0,5" if field.get_attribute("name") == "points.B1" else "4")
+        for sel in d.find_elements(By.CSS_SELECTOR, "#sheet select[name^='done.']"):
+            Select(sel).select_by_value("1")
+        d.find_element(By.ID, "save-sheet").click()
+        until(lambda: "Đã lưu phiếu chấm" in d.page_source, "the saved peer sheet")
+        status, _ = api("GET", f"/api/v1/rounds/{round_id[0]}/results", token("canbo.vksnd"))
+        assert status == 403, "a scorer sees no totals before the results"
+        d.find_element(By.ID, "logout").click()
+
+    def leader_resolves_disagreement():
+        login_as("truongkhoi")
+        d.get(BASE + f"/rounds/{round_id[0]}")
+        until(lambda: d.find_elements(By.ID, "work"), "the leader's sheets")
+        d.find_element(By.PARTIAL_LINK_TEXT, "Chấm lần ba").click()
+        until(lambda: d.find_elements(By.NAME, "points.B1"), "the third-scoring sheet")
+        field = d.find_element(By.NAME, "points.B1")
+        field.clear()
+        field.send_keys("8")
+        d.find_element(By.ID, "save-sheet").click()
+        until(lambda: "Đã lưu phiếu chấm" in d.page_source, "the third scoring saved")
+        d.get(BASE + f"/rounds/{round_id[0]}")
+        d.find_element(By.ID, "action-showPreliminary").click()
+        until(lambda: d.find_element(By.ID, "phase").text == "Kết quả sơ bộ", "the preliminary results")
+        d.find_element(By.ID, "action-openAppeals").click()
+        until(lambda: d.find_element(By.ID, "phase").text == "Giải trình, khiếu nại", "appeals open")
+        d.find_element(By.ID, "logout").click()
+
+    def unit_appeals():
+        login_as("canbo.thanhtra")
+        d.get(BASE + f"/rounds/{round_id[0]}/results")
+        until(lambda: d.find_elements(By.ID, "appeal-form"), "the appeal form")
+        assert len(d.find_elements(By.CSS_SELECTOR, "section.unit-result")) == 1, "a unit sees its own detail only"
+        form = d.find_element(By.ID, "appeal-form")
+        Select(form.find_element(By.NAME, "criterion")).select_by_value("A2")
+        Select(form.find_element(By.NAME, "ground")).select_by_value("miscount")
+        form.find_element(By.NAME, "reason").send_keys("Số văn bản tham mưu được chấp thuận là 14, không phải 12")
+        d.find_element(By.ID, "file-appeal").click()
+        until(lambda: "Đã gửi giải trình" in d.page_source and d.find_elements(By.ID, "appeals"), "the appeal listed")
+        d.find_element(By.ID, "logout").click()
+
+    def leader_answers_and_publishes():
+        login_as("truongkhoi")
+        d.get(BASE + f"/rounds/{round_id[0]}/results")
+        until(lambda: d.find_elements(By.CSS_SELECTOR, "form.answer"), "the answer form")
+        form = d.find_element(By.CSS_SELECTOR, "form.answer")
+        Select(form.find_element(By.NAME, "decision")).select_by_value("changed")
+        form.find_element(By.NAME, "points").send_keys("9,5")
+        form.find_element(By.NAME, "answer").send_keys("Đối chiếu đủ 14 văn bản; sửa điểm")
+        form.find_element(By.CSS_SELECTOR, "button.answer-appeal").click()
+        until(lambda: "Đã trả lời khiếu nại" in d.page_source, "the answer")
+        d.get(BASE + f"/rounds/{round_id[0]}")
+        d.find_element(By.ID, "action-publish").click()
+        until(lambda: d.find_element(By.ID, "phase").text == "Đã công bố", "the published round")
+        d.find_element(By.ID, "results").click()
+        until(lambda: d.find_elements(By.ID, "publication"), "the published results")
+        rows = d.find_elements(By.CSS_SELECTOR, "#ranking tbody tr")
+        assert len(rows) == 9, len(rows)
+        assert d.find_elements(By.ID, "intact"), "the published result matches the stored data"
+        data = fetch(d.find_element(By.ID, "results-xlsx").get_attribute("href"))
+        import openpyxl
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        assert book.sheetnames[0] == "Tổng hợp" and len(book.sheetnames) == 7, book.sheetnames
+        d.find_element(By.ID, "matrix").click()
+        until(lambda: d.find_elements(By.ID, "matrix-totals"), "the score matrix")
+        d.find_element(By.ID, "logout").click()
 
     try:
         step("login page", login_page)
@@ -203,6 +410,13 @@ def main():
         step("register verdicts with citations", register_verdicts)
         step("eligibility report as xlsx", report_xlsx)
         step("logout", logout)
+        step("the leader creates and opens a scoring round", leader_creates_round)
+        step("a unit self-assesses with an evidence file and submits", unit_self_assesses_with_evidence)
+        step("the other units submit; review starts", other_units_submit_and_review_starts)
+        step("peers score, one far from the others", peers_score)
+        step("the leader resolves the disagreement", leader_resolves_disagreement)
+        step("a unit appeals", unit_appeals)
+        step("the leader answers, publishes; the ranking shows", leader_answers_and_publishes)
         step("office reopens signing for a unit", office_reopens_signing)
         step("the leader opens the covenant and amends it", leader_opens_covenant)
         step("a head signs the sealed covenant", head_signs)
