@@ -1,5 +1,8 @@
 import Fluent
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 @testable import ThiDuaServer
 import ThiDuaCore
@@ -442,6 +445,17 @@ struct ScoringServerTests {
             #expect(try await api(app, .GET, "/api/v1/rounds/\(ref.id)/tasks/99", token: lead).status == .notFound)
             #expect(try await api(app, .GET, "/api/v1/rounds/\(ref.id)/tasks/abc", token: lead).status == .notFound)
             #expect(try await b.get("/rounds/\(ref.id)/tasks/1").status == .ok)
+            // The report (.docx, Decree 30/2020 layout) for whoever reads the ranking: a guest once published.
+            let report = try await api(app, .GET, "/api/v1/rounds/\(ref.id)/results.docx", token: try await token(app, "khach"))
+            #expect(report.status == .ok)
+            let xml = try #require(try OOXMLPackage.parts(of: Data(buffer: report.body))["word/document.xml"])
+            #expect(XMLParser(data: xml).parse(), "document.xml must be well-formed")
+            let text = String(decoding: xml, as: UTF8.self)
+            for s in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "Kết quả chấm điểm thi đua tổng kết năm 2018",
+                      "II. KẾT QUẢ XẾP HẠNG", "Bản công bố số 1", "TM. KHỐI THI ĐUA", "VIỆN KIỂM SÁT NHÂN DÂN TỈNH NGHỆ AN", "1 trường hợp được sửa điểm"]
+                + DemoLoader.units.map(\.officialName) {
+                #expect(text.contains(XMLText.escape(s)), "report should contain \(s)")
+            }
         }
     }
 

@@ -177,6 +177,7 @@ enum APIDescriptions {
                                                                        request: .of(ScoringService.AnswerInput.self), required: ["decision", "answer"], response: .of(ResultsDTO.self)),
         "GET /api/v1/rounds/:roundID/results.xlsx": .init(summary: "Kết quả .xlsx: bảng tổng hợp và một trang cho mỗi nhóm tiêu chí (các đơn vị người dùng được xem chi tiết)",
                                                           response: .file(mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+        "GET /api/v1/rounds/:roundID/results.docx": .init(summary: "Báo cáo kết quả chấm điểm .docx (thể thức Nghị định 30/2020): cách chấm, xếp hạng, số khiếu nại", response: docx),
         "GET /api/v1/rounds/:roundID/tasks/:task": .init(summary: "Từ một nhiệm vụ trọng tâm: các tiêu chí liên kết, điểm tự chấm, chấm chéo, điểm cuối cùng và hạng",
                                                          response: .of(ScoringOutputs.Trace.self)),
         "GET /api/v1/rounds/:roundID/units/:unitID/evidence": .init(summary: "Minh chứng của bản tự chấm điểm của đơn vị", response: .of([ScoringService.EvidenceDTO].self)),

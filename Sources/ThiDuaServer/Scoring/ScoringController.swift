@@ -64,6 +64,7 @@ struct ScoringController {
             return try await Pages.render(req, "scoring/matrix", title: "Bảng điểm \(m.year) – \(m.blocName)", m)
         }
         pages.on(.GET, "rounds", ":roundID", "results.xlsx", policy: .signedIn, use: resultsXLSX)
+        pages.on(.GET, "rounds", ":roundID", "results.docx", policy: .signedIn, use: resultsDOCX)
         pages.on(.GET, "rounds", ":roundID", "tasks", ":task", policy: .signedIn) { req in
             let ctx = try await self.context(req)
             let t = try await ScoringOutputs.trace(ctx, task: try self.task(req), caller: try Caller(req))
@@ -151,6 +152,7 @@ struct ScoringController {
             return try await self.roundDTO(req).encodeResponse(status: .created, for: req)
         }
         api.on(.GET, "rounds", ":roundID", "results.xlsx", policy: .signedIn, use: resultsXLSX)
+        api.on(.GET, "rounds", ":roundID", "results.docx", policy: .signedIn, use: resultsDOCX)
         api.on(.GET, "rounds", ":roundID", "tasks", ":task", policy: .signedIn) { req in
             let ctx = try await self.context(req)
             return try await ScoringOutputs.trace(ctx, task: try self.task(req), caller: try Caller(req))
@@ -382,6 +384,12 @@ struct ScoringController {
         let ctx = try await context(req)
         let data = try await ScoringOutputs.xlsx(ctx, caller: try Caller(req))
         return Downloads.file(data, type: Downloads.xlsx, filename: "ket-qua-cham-diem-\(ctx.round.year)-\(ctx.round.kind).xlsx")
+    }
+
+    @Sendable func resultsDOCX(_ req: Request) async throws -> Response {
+        let ctx = try await context(req)
+        let data = try await ScoringOutputs.report(ctx, caller: try Caller(req), province: req.application.thiduaConfig.province)
+        return Downloads.file(data, type: Downloads.docx, filename: "bao-cao-ket-qua-cham-diem-\(ctx.round.year)-\(ctx.round.kind).docx")
     }
 
     @Sendable func downloadEvidence(_ req: Request) async throws -> Response {

@@ -159,6 +159,7 @@ struct ResultsDTO: Content, Sendable {
     var tasks: [TaskLink]
     var matrixURL: String
     var xlsxURL: String
+    var docxURL: String
 
     struct TaskLink: Content, Sendable { var number: Int; var text: String; var criteria: [String]; var url: String }
 

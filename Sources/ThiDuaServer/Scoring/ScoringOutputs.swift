@@ -114,3 +114,41 @@ enum ScoringOutputs {
         return Trace(roundURL: dto.roundURL, resultsURL: ScoringPath.results(ctx.id).url, number: number, task: task.text, criteria: criteria)
     }
 }
+
+extension ScoringOutputs {
+    /// The report of the results (.docx, Decree 30/2020 layout): how the round was scored, the ranking, the appeals in
+    /// numbers. For whoever may read the ranking.
+    static func report(_ ctx: ScoringService.Context, caller: Caller, province: String) async throws -> Data {
+        let (dto, _, ranking) = try await visible(ctx, caller: caller)
+        let s = ctx.settings
+        var method = ["Các đơn vị chấm theo thang điểm \(ScoringScale.points(ScoringScale.totalMax(ctx.scale))) điểm của giao ước thi đua năm \(ctx.round.year) đã ký kết; mỗi đơn vị tự chấm điểm, kèm minh chứng."]
+        switch s.method {
+        case .leaderReview: method.append("Trưởng khối thẩm định điểm tự chấm của từng đơn vị.")
+        case .crossScoring, .both:
+            let plan = if case .rotation(let k, let seed)? = s.plan { "mỗi đơn vị được \(k) đơn vị khác chấm, phân công luân phiên theo hạt giống \(seed)" } else { "mỗi đơn vị chấm tất cả các đơn vị khác" }
+            method.append("Các đơn vị chấm chéo (\(plan)); đơn vị không chấm chính mình; điểm của đơn vị đã khai xung đột lợi ích không được tính. Điểm cuối cùng của mỗi tiêu chí: \(s.rule.aggregator.label).")
+            if let gap = s.rule.disagreementGap { method.append("Tiêu chí có điểm chấm chéo chênh nhau quá \(gap) điểm do trưởng khối chấm lần ba.") }
+        }
+        if !s.rule.bands.isEmpty {
+            method.append("Xếp loại: " + s.rule.bands.map { "“\($0.name)” từ \($0.minimum) điểm\($0.noCriterionAtZero ? " và không có tiêu chí 0 điểm" : "")" }.joined(separator: "; ") + ".")
+        }
+        method.append("Xếp hạng theo " + ([TieBreak.total] + s.tieBreaks).map(\.label).joined(separator: ", rồi ") + "; các đơn vị vẫn bằng nhau thì đồng hạng.")
+        let rows = ranking.map { r in
+            ResultsReportDocument.Row(rank: r.rank, unit: r.name, total: r.total.description, band: r.band,
+                                      note: r.tied ? "Đồng hạng" : r.separatedFromAboveBy.map { "Bằng điểm đơn vị trên; xếp sau vì đơn vị trên \($0)" } ?? "")
+        }
+        let published = ctx.scope.phase == .published
+            ? try await ScoringResultModel.query(on: caller.db).filter(\.$roundID == ctx.id).sort(\.$revision, .descending).first() : nil
+        let status = dto.publication.map { "Bản công bố số \($0.revision), mã kết quả \($0.fingerprint)\($0.auditAnchor.map { ", mốc \($0)" } ?? "")" }
+            ?? "Kết quả \(dto.phaseLabel.lowercased()), chưa công bố chính thức"
+        let leader = try await BlocYear.query(on: caller.db).filter(\.$blocID == ctx.round.blocID).filter(\.$year == ctx.round.year).first()?.leaderUnitID
+        let data = try await ScoringService.load(ctx, on: caller.db)
+        let answered = data.appeals.filter { $0.answeredAt != nil }
+        let roundName = ctx.round.roundKind == .yearEnd ? "tổng kết năm \(ctx.round.year)" : "sơ kết 6 tháng năm \(ctx.round.year)"
+        return try ResultsReportDocument(
+            parentAgency: "UBND tỉnh \(province)", blocName: ctx.bloc.name, place: province,
+            date: VietnameseFormat.day(published?.publishedAt ?? caller.now), roundName: roundName, method: method, rows: rows,
+            appealsFiled: data.appeals.count, appealsChanged: answered.filter { $0.decision != AppealDecision.rejected.rawValue }.count,
+            status: status, leaderUnit: leader.map(ctx.name), isDemo: ctx.content.isDemo).docx()
+    }
+}
