@@ -524,6 +524,9 @@ struct ScoringServerTests {
             #expect(FileManager.default.fileExists(atPath: stored.path))
             try Data("%PDF-tampered".utf8).write(to: stored)
             #expect(try await api(app, .GET, "/api/v1/rounds/\(round.id)/evidence/\(first.id)", token: congan).status == .conflict)
+            // The same bytes uploaded again repair the damaged copy.
+            #expect(try await Self.upload(app, round: round.id, unit: unit, criterion: "A2", filename: "lai.pdf", pdf, token: congan).status == .created)
+            #expect(Data(buffer: try await api(app, .GET, "/api/v1/rounds/\(round.id)/evidence/\(first.id)", token: congan).body) == pdf)
 
             // The page: a browser upload, listed on the sheet; removed by the unit; none after submission.
             let b = try Browser(app)
@@ -536,7 +539,7 @@ struct ScoringServerTests {
             #expect(page.body.string.contains("Ảnh hội nghị.png") && page.body.string.contains("Kế hoạch CCHC.docx"))
             #expect(try await api(app, .DELETE, "/api/v1/rounds/\(round.id)/evidence/\(list[1].id)", token: vksnd).status == .notFound)
             #expect(try await api(app, .DELETE, "/api/v1/rounds/\(round.id)/evidence/\(list[1].id)", token: congan).status == .noContent)
-            #expect(try await count(ScoreEvidenceModel.self, app) == 2)
+            #expect(try await count(ScoreEvidenceModel.self, app) == 3)
             let marks = Self.selfMarks(2, border: false)
             let saved = try await api(app, .PUT, "/api/v1/rounds/\(round.id)/units/\(unit)/sheets/self", token: congan, json: ScoringService.SheetInput(lockVersion: 0, marks: marks))
             #expect(try await api(app, .POST, "/api/v1/rounds/\(round.id)/units/\(unit)/submit", token: congan, json: Lock(lockVersion: try saved.decoded(SheetDTO.self).lockVersion)).status == .ok)

@@ -22,6 +22,10 @@ func withThiDua(clock: ManualClock? = nil, demo: Bool = false, demoRound: Bool =
     var config = AppConfig(database: pgURL.map { .postgres(url: $0, searchPath: [String(schema)]) } ?? sqlite, bcryptCost: 4)
     config.demoPassword = TestAccounts.demoPassword
     config.auditKeyFile = auditKeyFile
+    // Uploaded files in a folder of this test's own, removed afterwards (never the working directory's).
+    let files = FileManager.default.temporaryDirectory.appendingPathComponent("thidua-test-files-\(UUID())").path
+    config.filesDirectory = files
+    defer { try? FileManager.default.removeItem(atPath: files) }
     // Set once the schema exists: a start that fails earlier (e.g. a bad key file) has no database to clean.
     var schemaCreated = false
     do {

@@ -20,7 +20,12 @@ struct FileStore: Sendable {
         let hash = Hex.lower(SHA256Digest.hash(Array(data)))
         let target = path(hash)
         let fm = FileManager.default
-        if fm.fileExists(atPath: target.path) { return hash }
+        // Already there and intact: nothing to write. Damaged (not matching its name): written again from these bytes.
+        if let existing = try? Data(contentsOf: target) {
+            if Hex.lower(SHA256Digest.hash(Array(existing))) == hash { return hash }
+            try data.write(to: target, options: .atomic)
+            return hash
+        }
         try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(hash).\(UUID().uuidString).tmp")
         try data.write(to: temporary, options: .atomic)
