@@ -42,7 +42,7 @@ enum DemoScoring {
             let officer = try await caller("canbo.\(code)", on: selfDay)
             let unit = ids[code]!
             try await ScoringService.saveSheet(ctx, unit: unit, scorer: .selfAssessment,
-                                               .init(lockVersion: 0, marks: selfMarks(i, border: ctx.scale, unit: unit)), caller: officer)
+                                               .init(lockVersion: 0, marks: selfMarks(i, scale: ctx.scale, unit: unit)), caller: officer)
             try await ScoringService.submit(ctx, unit: unit, lockVersion: 1, caller: officer)
         }
         ctx = try await ScoringService.context(roundID: round.id, on: db)
@@ -83,7 +83,7 @@ enum DemoScoring {
     }
 
     /// A unit's self-assessment: every applicable criterion, varying with its place.
-    static func selfMarks(_ i: Int, border scale: [Criterion], unit: UUID) -> [MarkInput] {
+    static func selfMarks(_ i: Int, scale: [Criterion], unit: UUID) -> [MarkInput] {
         let criteria = ScoreSheets.criteria(scale: scale, unit: unit, scorer: .selfAssessment)
         return criteria.map { c in
             switch c.kind {

@@ -17,21 +17,18 @@ enum ScoringOutputs {
         struct Row: Encodable, Sendable { var code: String; var name: String; var maximum: String; var isGroup: Bool; var cells: [String] }
     }
 
-    /// The outcomes shown (published: the frozen ones) and the units the caller may read in detail.
-    static func visible(_ ctx: ScoringService.Context, caller: Caller) async throws -> (ResultsDTO, [UnitOutcome], [RankedUnit]) {
-        let dto = try await ScoringViews.results(ctx, caller: caller)
-        let data = try await ScoringService.load(ctx, on: caller.db)
-        var result = ScoringService.result(ctx, data, revision: 0)
-        if ctx.scope.phase == .published, let last = try await ScoringResultModel.query(on: caller.db).filter(\.$roundID == ctx.id).sort(\.$revision, .descending).first(),
-           let frozen = try? last.decoded() {
-            result = frozen
-        }
+    /// The results as the caller sees them, the outcomes it may read in detail, the ranking (published: the frozen
+    /// ones), and what was loaded for them (the round's data, read once).
+    static func visible(_ ctx: ScoringService.Context, caller: Caller) async throws -> (ResultsDTO, [UnitOutcome], [RankedUnit], ScoringViews.Shown) {
+        try ScoringViews.requireRanking(ctx, caller: caller)
+        let shown = try await ScoringViews.shown(ctx, on: caller.db)
+        let dto = ScoringViews.results(ctx, caller: caller, shown: shown)
         let readable = Set(dto.units.map(\.unitID))
-        return (dto, result.outcomes.filter { readable.contains($0.unit) }, result.ranking)
+        return (dto, shown.result.outcomes.filter { readable.contains($0.unit) }, shown.result.ranking, shown)
     }
 
     static func matrix(_ ctx: ScoringService.Context, caller: Caller) async throws -> Matrix {
-        let (dto, outcomes, ranking) = try await visible(ctx, caller: caller)
+        let (dto, outcomes, ranking, _) = try await visible(ctx, caller: caller)
         let rank = Dictionary(ranking.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a })
         var groups: [Matrix.Group] = []
         for top in ctx.scale {
@@ -52,7 +49,7 @@ enum ScoringOutputs {
     /// A sheet per top-level group (criteria down, units across) and a summary: the ranking, with the totals' parts
     /// for the units the caller may read in detail.
     static func xlsx(_ ctx: ScoringService.Context, caller: Caller) async throws -> Data {
-        let (dto, outcomes, ranking) = try await visible(ctx, caller: caller)
+        let (dto, outcomes, ranking, _) = try await visible(ctx, caller: caller)
         let detail = Dictionary(outcomes.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a })
         let title = "KẾT QUẢ CHẤM ĐIỂM \(dto.kindLabel.uppercased()) \(dto.year) – \(dto.blocName.uppercased())"
         let summary = Sheet(name: "Tổng hợp", title: title,
@@ -90,8 +87,8 @@ enum ScoringOutputs {
     static func trace(_ ctx: ScoringService.Context, task number: Int, caller: Caller) async throws -> Trace {
         guard ctx.content.keyTasks.indices.contains(number - 1) else { throw DomainError.notFound("Giao ước không có nhiệm vụ số \(number).") }
         let task = ctx.content.keyTasks[number - 1]
-        let (dto, outcomes, ranking) = try await visible(ctx, caller: caller)
-        let data = try await ScoringService.load(ctx, on: caller.db)
+        let (dto, outcomes, ranking, shown) = try await visible(ctx, caller: caller)
+        let data = shown.data
         let rank = Dictionary(ranking.map { ($0.unit, $0.rank) }, uniquingKeysWith: { a, _ in a })
         let canManage = caller.principal.canManageRound(ctx.scope)
         let flat = ScoringScale.flatten(ctx.scale).map(\.criterion)
@@ -119,7 +116,7 @@ extension ScoringOutputs {
     /// The report of the results (.docx, Decree 30/2020 layout): how the round was scored, the ranking, the appeals in
     /// numbers. For whoever may read the ranking.
     static func report(_ ctx: ScoringService.Context, caller: Caller, province: String) async throws -> Data {
-        let (dto, _, ranking) = try await visible(ctx, caller: caller)
+        let (dto, _, ranking, shown) = try await visible(ctx, caller: caller)
         let s = ctx.settings
         var method = ["Các đơn vị chấm theo thang điểm \(ScoringScale.points(ScoringScale.totalMax(ctx.scale))) điểm của giao ước thi đua năm \(ctx.round.year) đã ký kết; mỗi đơn vị tự chấm điểm, kèm minh chứng."]
         switch s.method {
@@ -137,17 +134,15 @@ extension ScoringOutputs {
             ResultsReportDocument.Row(rank: r.rank, unit: r.name, total: r.total.description, band: r.band,
                                       note: r.tied ? "Đồng hạng" : r.separatedFromAboveBy.map { "Bằng điểm đơn vị trên; xếp sau vì đơn vị trên \($0)" } ?? "")
         }
-        let published = ctx.scope.phase == .published
-            ? try await ScoringResultModel.query(on: caller.db).filter(\.$roundID == ctx.id).sort(\.$revision, .descending).first() : nil
         let status = dto.publication.map { "Bản công bố số \($0.revision), mã kết quả \($0.fingerprint)\($0.auditAnchor.map { ", mốc \($0)" } ?? "")" }
             ?? "Kết quả \(dto.phaseLabel.lowercased()), chưa công bố chính thức"
         let leader = try await BlocYear.query(on: caller.db).filter(\.$blocID == ctx.round.blocID).filter(\.$year == ctx.round.year).first()?.leaderUnitID
-        let data = try await ScoringService.load(ctx, on: caller.db)
+        let data = shown.data
         let answered = data.appeals.filter { $0.answeredAt != nil }
         let roundName = ctx.round.roundKind == .yearEnd ? "tổng kết năm \(ctx.round.year)" : "sơ kết 6 tháng năm \(ctx.round.year)"
         return try ResultsReportDocument(
             parentAgency: "UBND tỉnh \(province)", blocName: ctx.bloc.name, place: province,
-            date: VietnameseFormat.day(published?.publishedAt ?? caller.now), roundName: roundName, method: method, rows: rows,
+            date: VietnameseFormat.day(shown.publishedAt ?? caller.now), roundName: roundName, method: method, rows: rows,
             appealsFiled: data.appeals.count, appealsChanged: answered.filter { $0.decision != AppealDecision.rejected.rawValue }.count,
             status: status, leaderUnit: leader.map(ctx.name), isDemo: ctx.content.isDemo).docx()
     }

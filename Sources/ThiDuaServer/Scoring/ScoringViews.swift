@@ -115,30 +115,53 @@ enum ScoringViews {
         return r
     }
 
-    static func results(_ ctx: ScoringService.Context, caller: Caller) async throws -> ResultsDTO {
+    /// What a round's results show: the stored data it is computed from, and the result — as computed now, or, once
+    /// published, the latest frozen revision with its publication record (checked against what the data gives today).
+    struct Shown: Sendable {
+        var data: ScoringService.Loaded
+        var result: PublishedResult
+        var publication: ResultsDTO.Publication?
+        var publishedAt: Date?
+    }
+
+    static func requireRanking(_ ctx: ScoringService.Context, caller: Caller) throws {
         let p = caller.principal, scope = ctx.scope
         guard p.canReadRanking(scope) else {
             throw DomainError.forbidden(scope.members.contains(where: { p.canReadUnitDetail(unit: $0, scope) })
                 ? "Kết quả chỉ được công bố cho các đơn vị từ giai đoạn “\(RoundPhase.preliminary.label)”."
                 : "Kết quả của đợt chấm điểm này chưa được công bố.")
         }
-        let data = try await ScoringService.load(ctx, on: caller.db)
-        // Published: what was frozen (the latest revision), checked against what the stored data gives today.
-        var shown = ScoringService.result(ctx, data, revision: 0)
-        var publication: ResultsDTO.Publication?
-        if scope.phase == .published {
-            let rows = try await ScoringResultModel.query(on: caller.db).filter(\.$roundID == ctx.id).sort(\.$revision).all()
-            if let last = rows.last, let frozen = try? last.decoded() {
-                let recomputed = ScoringService.result(ctx, data, revision: last.revision)
-                publication = .init(revision: last.revision, publishedAt: VietnameseFormat.dateTime(last.publishedAt), publishedBy: last.publishedBy,
-                                    digest: last.digest, fingerprint: CovenantSeal.fingerprint(last.digest),
-                                    auditAnchor: last.auditSeq.map { "nhật ký #\($0), \(CovenantSeal.fingerprint(last.auditHead ?? ""))" },
-                                    intact: frozen.digest == last.digest && recomputed.digest == last.digest,
-                                    revisions: rows.map { .init(revision: $0.revision, at: VietnameseFormat.dateTime($0.publishedAt), by: $0.publishedBy,
-                                                                reason: $0.reason, changes: $0.changeLines) })
-                shown = frozen
-            }
+    }
+
+    /// Loads the round's data once, and its publications when published.
+    static func shown(_ ctx: ScoringService.Context, on db: any Database) async throws -> Shown {
+        let data = try await ScoringService.load(ctx, on: db)
+        var shown = Shown(data: data, result: ScoringService.result(ctx, data, revision: 0))
+        guard ctx.scope.phase == .published else { return shown }
+        let rows = try await ScoringResultModel.query(on: db).filter(\.$roundID == ctx.id).sort(\.$revision).all()
+        if let last = rows.last, let frozen = try? last.decoded() {
+            let recomputed = ScoringService.result(ctx, data, revision: last.revision)
+            shown.publication = .init(revision: last.revision, publishedAt: VietnameseFormat.dateTime(last.publishedAt), publishedBy: last.publishedBy,
+                                      digest: last.digest, fingerprint: CovenantSeal.fingerprint(last.digest),
+                                      auditAnchor: last.auditSeq.map { "nhật ký #\($0), \(CovenantSeal.fingerprint(last.auditHead ?? ""))" },
+                                      intact: frozen.digest == last.digest && recomputed.digest == last.digest,
+                                      revisions: rows.map { .init(revision: $0.revision, at: VietnameseFormat.dateTime($0.publishedAt), by: $0.publishedBy,
+                                                                  reason: $0.reason, changes: $0.changeLines) })
+            shown.result = frozen
+            shown.publishedAt = last.publishedAt
         }
+        return shown
+    }
+
+    static func results(_ ctx: ScoringService.Context, caller: Caller) async throws -> ResultsDTO {
+        try requireRanking(ctx, caller: caller)
+        return results(ctx, caller: caller, shown: try await shown(ctx, on: caller.db))
+    }
+
+    /// The results from what `shown` loaded, for a caller who may read the ranking.
+    static func results(_ ctx: ScoringService.Context, caller: Caller, shown loaded: Shown) -> ResultsDTO {
+        let p = caller.principal, scope = ctx.scope
+        let data = loaded.data, publication = loaded.publication, shown = loaded.result
         let outcomes = shown.outcomes
         let ranking = shown.ranking
         let provisional = Set(outcomes.filter(\.provisional).map(\.unit))
