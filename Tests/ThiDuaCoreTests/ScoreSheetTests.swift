@@ -130,6 +130,9 @@ import ThiDuaCore
         let gap = try RoundSettingsInput(disagreementGap: 2.5, bonusCap: 0).applied(to: d, members: 5, scale: Self.scale)
         #expect(gap.rule.disagreementGap == Points(hundredths: 250) && gap.rule.bonusCap == .zero)
         #expect(try RoundSettingsInput(disagreementGap: 0).applied(to: gap, members: 5, scale: Self.scale).rule.disagreementGap == nil)
+        let uncapped = try RoundSettingsInput(noBonusCap: true).applied(to: gap, members: 5, scale: Self.scale)
+        #expect(uncapped.rule.bonusCap == nil && uncapped.rule.penaltyCap == gap.rule.penaltyCap, "only the bonus cap is removed")
+        #expect(try RoundSettingsInput(penaltyCap: 2).applied(to: uncapped, members: 5, scale: Self.scale).rule.bonusCap == nil, "a cap left out stays removed")
         let bands = try RoundSettingsInput.bands(fromText: "Xuất sắc | 60 | 1\r\n\nTốt | 50,5\n")
         #expect(bands == [.init(name: "Xuất sắc", minimum: 60, noCriterionAtZero: true), .init(name: "Tốt", minimum: 50.5, noCriterionAtZero: false)])
         let refused: [(RoundSettingsInput, String)] = [
@@ -141,6 +144,7 @@ import ThiDuaCore
             (RoundSettingsInput(aggregator: "leaderReview"), "Có chấm chéo"),
             (RoundSettingsInput(disagreementGap: -1), "điểm phải từ"),
             (RoundSettingsInput(bonusCap: .nan), "hữu hạn"),
+            (RoundSettingsInput(bonusCap: 3, noBonusCap: true), "không cả hai"),
             (RoundSettingsInput(bands: [.init(name: "Tốt", minimum: 50), .init(name: "Xuất sắc", minimum: 60)]), "từ cao xuống thấp"),
             (RoundSettingsInput(bands: [.init(name: "Tốt", minimum: 50), .init(name: "Tốt", minimum: 40)]), "trùng"),
             (RoundSettingsInput(tieBreaks: ["group:A2"]), "không phải nhóm"),

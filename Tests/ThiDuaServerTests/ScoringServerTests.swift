@@ -163,6 +163,12 @@ struct ScoringServerTests {
             clock.advance(by: 11 * 86_400)
             let late = try await sheet("tand", "self", Self.selfMarks(4, border: false), lock: s.lockVersion, as: officer["tand"])
             #expect(late.status == .conflict && reason(late).contains("Đã hết hạn"), "\(late.body.string)")
+            // The round's schedule tells the lead what the passed date leaves owed; a member sees only that it passed.
+            let overdue = try await api(app, .GET, "/api/v1/rounds/\(r)", token: lead).decoded(RoundDTO.self).schedule
+            #expect(overdue.map(\.state) == ["done", "current", "upcoming", "upcoming", "upcoming", "upcoming"] && overdue[1].due == "30/11/2018")
+            #expect(overdue[1].late && overdue[1].note?.contains("còn 1 đơn vị chưa nộp") == true, "\(overdue[1])")
+            let seen = try await api(app, .GET, "/api/v1/rounds/\(r)", token: officer["congan"]).decoded(RoundDTO.self).schedule
+            #expect(seen[1].note == "Đã quá hạn 30/11/2018." && !seen[2].late)
             let office = try await token(app, "vanphong")
             let reopened = try await api(app, .POST, "/api/v1/years/2018/deadlines/selfAssessment/reopen", token: office,
                                          json: DeadlineService.ReopenInput(unitID: units["tand"]!.uuidString, until: "2018-12-03", reason: "Đơn vị sửa tiêu chí F"))
@@ -357,6 +363,10 @@ struct ScoringServerTests {
             #expect(saved.status == .seeOther, "\(saved.body.string)")
             page = try await lead.get(location)
             #expect(page.body.string.contains("Phân công chấm chéo"))
+            // An emptied cap field removes the cap (it does not become a cap of 0).
+            #expect(try await lead.post("/rounds/\(roundID)/settings", ["lockVersion": "2", "bonusCap": "", "penaltyCap": "3"]).status == .seeOther)
+            let uncapped = try await api(app, .GET, "/api/v1/rounds/\(roundID)", token: try await token(app, "truongkhoi")).decoded(RoundDTO.self)
+            #expect(uncapped.settings.bonusCap == nil && uncapped.settings.penaltyCap == 3 && uncapped.settings.aggregator == "median")
             #expect(try await lead.post("/rounds/\(roundID)/actions/open", [:]).status == .seeOther)
 
             let officer = try Browser(app)
@@ -435,6 +445,10 @@ struct ScoringServerTests {
             #expect(DemoLoader.units.allSatisfy { summary.contains(XMLText.escape($0.officialName)) }, "the ranking lists every unit")
             let matrix = try await b.get("/rounds/\(ref.id)/matrix")
             #expect(matrix.status == .ok && matrix.body.string.contains("Thanh tra tỉnh Nghệ An") && !matrix.body.string.contains("Công an tỉnh Nghệ An"))
+            #expect(!matrix.body.string.contains("Đơn vị 1–"), "one unit's columns fit one table")
+            // A wide bloc: the tables are cut into runs of ten units.
+            #expect(ScoringOutputs.parts(25, size: 10) == [0..<10, 10..<20, 20..<25] && ScoringOutputs.parts(9, size: 10) == [0..<9]
+                    && ScoringOutputs.parts(0, size: 10).isEmpty && ScoringOutputs.parts(20, size: 10) == [0..<10, 10..<20])
             // Traceability: key task 1 → its criteria → each readable unit's self-score, peers' scores, final and rank.
             let trace = try await api(app, .GET, "/api/v1/rounds/\(ref.id)/tasks/1", token: lead).decoded(ScoringOutputs.Trace.self)
             #expect(trace.criteria.map(\.code) == ["A1", "C2"] && trace.criteria.allSatisfy { $0.units.count == 9 })

@@ -35,8 +35,8 @@ public enum DeadlineRules {
     public static func state(due: Day, today: Day, soonDays: Int = 7) -> String {
         if today > due { return "overdue" }
         let cal = Calendar(identifier: .gregorian)
-        let a = cal.date(from: DateComponents(year: today.year, month: today.month, day: today.day))!
-        let b = cal.date(from: DateComponents(year: due.year, month: due.month, day: due.day))!
+        guard let a = cal.date(from: DateComponents(year: today.year, month: today.month, day: today.day)),
+              let b = cal.date(from: DateComponents(year: due.year, month: due.month, day: due.day)) else { return "open" }
         let days = cal.dateComponents([.day], from: a, to: b).day ?? 0
         return days <= soonDays ? "due" : "open"
     }

@@ -117,6 +117,9 @@ public struct RoundSettingsInput: Codable, Sendable, Equatable {
     public var disagreementGap: Double?
     public var bonusCap: Double?
     public var penaltyCap: Double?
+    /// True removes the cap (a value given with it is refused): a form's empty field.
+    public var noBonusCap: Bool?
+    public var noPenaltyCap: Bool?
     public var normalise: Bool?
     public var bands: [Band]?
     public var tieBreaks: [String]?
@@ -132,7 +135,8 @@ public struct RoundSettingsInput: Codable, Sendable, Equatable {
 
     public init(method: String? = nil, plan: String? = nil, k: Int? = nil, seed: UInt64? = nil, aggregator: String? = nil,
                 disagreementGap: Double? = nil, bonusCap: Double? = nil, penaltyCap: Double? = nil, normalise: Bool? = nil,
-                bands: [Band]? = nil, tieBreaks: [String]? = nil) {
+                bands: [Band]? = nil, tieBreaks: [String]? = nil, noBonusCap: Bool? = nil, noPenaltyCap: Bool? = nil) {
+        self.noBonusCap = noBonusCap; self.noPenaltyCap = noPenaltyCap
         self.method = method; self.plan = plan; self.k = k; self.seed = seed; self.aggregator = aggregator
         self.disagreementGap = disagreementGap; self.bonusCap = bonusCap; self.penaltyCap = penaltyCap; self.normalise = normalise
         self.bands = bands; self.tieBreaks = tieBreaks
@@ -176,8 +180,15 @@ public struct RoundSettingsInput: Codable, Sendable, Equatable {
             let g = try optionalPoints(disagreementGap, "disagreementGap", "Ngưỡng chênh lệch điểm chấm chéo")
             s.rule.disagreementGap = g == .zero ? nil : g
         }
-        if bonusCap != nil { s.rule.bonusCap = try optionalPoints(bonusCap, "bonusCap", "Mức trần điểm thưởng") }
-        if penaltyCap != nil { s.rule.penaltyCap = try optionalPoints(penaltyCap, "penaltyCap", "Mức trần điểm trừ") }
+        func cap(_ v: Double?, remove: Bool?, _ field: String, _ label: String, current: Points?) throws -> Points? {
+            if remove == true {
+                guard v == nil else { throw DomainError.invalid("\(label): hoặc nhập mức trần, hoặc bỏ mức trần, không cả hai.", field: field) }
+                return nil
+            }
+            return v == nil ? current : try optionalPoints(v, field, label)
+        }
+        s.rule.bonusCap = try cap(bonusCap, remove: noBonusCap, "bonusCap", "Mức trần điểm thưởng", current: s.rule.bonusCap)
+        s.rule.penaltyCap = try cap(penaltyCap, remove: noPenaltyCap, "penaltyCap", "Mức trần điểm trừ", current: s.rule.penaltyCap)
         if let n = normalise { s.rule.normalise = n }
         if let bands {
             try Bounded.list(bands, field: "bands", label: "Mức xếp loại", max: 20)

@@ -274,6 +274,14 @@ struct ScoringController {
             guard let raw = form[key] else { return nil }
             return try Bounded.decimal(text: raw, field: key, label: label) ?? 0
         }
+        /// A cap's field: empty means no cap (not a cap of 0).
+        func cap(_ key: String, _ label: String) throws -> (Double?, Bool?) {
+            guard let raw = form[key] else { return (nil, nil) }
+            guard let v = try Bounded.decimal(text: raw, field: key, label: label) else { return (nil, true) }
+            return (v, nil)
+        }
+        let (bonusCap, noBonusCap) = try cap("bonusCap", "Mức trần điểm thưởng")
+        let (penaltyCap, noPenaltyCap) = try cap("penaltyCap", "Mức trần điểm trừ")
         let seedText = (form["seed"] ?? "").trimmingCharacters(in: .whitespaces)
         var seed: UInt64?
         if !seedText.isEmpty {
@@ -284,10 +292,11 @@ struct ScoringController {
             method: form["method"], plan: form["plan"],
             k: try Bounded.int(text: form["k"], field: "k", label: "Số đơn vị chấm mỗi đơn vị", in: 1...1_000), seed: seed,
             aggregator: form["aggregator"],
-            disagreementGap: try number("disagreementGap", "Ngưỡng chênh lệch"), bonusCap: try number("bonusCap", "Mức trần điểm thưởng"),
-            penaltyCap: try number("penaltyCap", "Mức trần điểm trừ"), normalise: form["normalise"] == "1",
+            disagreementGap: try number("disagreementGap", "Ngưỡng chênh lệch"), bonusCap: bonusCap,
+            penaltyCap: penaltyCap, normalise: form["normalise"] == "1",
             bands: try form["bandsText"].map(RoundSettingsInput.bands(fromText:)),
-            tieBreaks: form["tieBreaks"].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+            tieBreaks: form["tieBreaks"].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+            noBonusCap: noBonusCap, noPenaltyCap: noPenaltyCap)
         return .init(lockVersion: try Bounded.int(text: form["lockVersion"], field: "lockVersion", label: "Phiên bản", in: Bounded.lockVersions), settings: input)
     }
 

@@ -28,6 +28,17 @@ struct RoundDTO: Content, Sendable {
     var conflicts: [Conflict]
     var resultsVisible: Bool
     var resultsURL: String
+    /// A year-end round's phases with the year's deadlines they are held to (empty for a mid-year round).
+    var schedule: [Step]
+
+    struct Step: Content, Sendable {
+        var phase: String; var label: String
+        /// The year's deadline the phase is held to, and its date.
+        var deadline: String?; var due: String?
+        /// "done", "current" or "upcoming"; late when the date has passed before the phase was done.
+        var state: String; var late: Bool
+        var note: String?
+    }
 
     struct Member: Content, Sendable {
         var unitID: UUID; var name: String; var role: String?

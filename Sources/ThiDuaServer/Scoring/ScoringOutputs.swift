@@ -13,8 +13,19 @@ enum ScoringOutputs {
         var units: [Column]
         var groups: [Group]
         struct Column: Encodable, Sendable { var unitID: UUID; var name: String; var rank: Int?; var total: String; var band: String? }
-        struct Group: Encodable, Sendable { var code: String; var name: String; var rows: [Row] }
+        /// A group's table, split into parts of at most `columnsPerPart` units so that a wide bloc still prints.
+        struct Group: Encodable, Sendable { var code: String; var name: String; var parts: [Part] }
+        struct Part: Encodable, Sendable { var units: [String]; var rows: [Row]; var label: String? }
         struct Row: Encodable, Sendable { var code: String; var name: String; var maximum: String; var isGroup: Bool; var cells: [String] }
+    }
+
+    /// Units per table of the matrix: an A4 landscape page holds the criteria's columns and about ten units.
+    static let columnsPerPart = 10
+
+    /// `count` columns cut into runs of at most `size`: [0..<10, 10..<20, …] (none for none).
+    static func parts(_ count: Int, size: Int) -> [Range<Int>] {
+        guard count > 0, size > 0 else { return [] }
+        return stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
     }
 
     /// The results as the caller sees them, the outcomes it may read in detail, the ranking (published: the frozen
@@ -31,14 +42,20 @@ enum ScoringOutputs {
         let (dto, outcomes, ranking, _) = try await visible(ctx, caller: caller)
         let rank = Dictionary(ranking.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a })
         var groups: [Matrix.Group] = []
+        let runs = parts(outcomes.count, size: columnsPerPart)
         for top in ctx.scale {
-            var rows: [Matrix.Row] = []
-            for (c, _, depth) in ScoringScale.flatten([top]) {
-                let isGroup = !c.children.isEmpty && c.kind != .adjustment
-                rows.append(.init(code: c.code, name: String(repeating: "  ", count: depth - 1) + c.name, maximum: ScoringScale.points(c.maxPoints), isGroup: isGroup,
-                                  cells: outcomes.map { o in PublishedResult.text(o.outcome(c.code)).replacingOccurrences(of: "không áp dụng", with: "–") }))
+            let flat = ScoringScale.flatten([top])
+            let matrixParts: [Matrix.Part] = runs.map { run in
+                let shown = outcomes[run]
+                let rows = flat.map { c, _, depth in
+                    Matrix.Row(code: c.code, name: String(repeating: "  ", count: depth - 1) + c.name, maximum: ScoringScale.points(c.maxPoints),
+                               isGroup: !c.children.isEmpty && c.kind != .adjustment,
+                               cells: shown.map { o in PublishedResult.text(o.outcome(c.code)).replacingOccurrences(of: "không áp dụng", with: "–") })
+                }
+                return Matrix.Part(units: shown.map(\.name), rows: rows,
+                                   label: runs.count > 1 ? "Đơn vị \(run.lowerBound + 1)–\(run.upperBound) trong \(outcomes.count)" : nil)
             }
-            groups.append(.init(code: top.code, name: top.name, rows: rows))
+            groups.append(.init(code: top.code, name: top.name, parts: matrixParts))
         }
         return Matrix(roundURL: dto.roundURL, resultsURL: ScoringPath.results(ctx.id).url, xlsxURL: ScoringPath.xlsx(ctx.id).url,
                       blocName: dto.blocName, year: dto.year, kindLabel: dto.kindLabel, phaseLabel: dto.phaseLabel,

@@ -158,11 +158,14 @@ enum ScoringService {
 
     /// What the phase change depends on, counted from the stored sheets and the consolidation.
     static func facts(_ ctx: Context, on db: any Database) async throws -> RoundFacts {
-        let data = try await load(ctx, on: db)
+        facts(ctx, try await load(ctx, on: db))
+    }
+
+    static func facts(_ ctx: Context, _ data: Loaded, outcomes given: [UnitOutcome]? = nil) -> RoundFacts {
         let submitted = data.sheets.filter { $0.scorer == Scorer.selfAssessment.key && $0.submittedAt != nil }.count
         var missing = 0, awaiting = 0
         if ctx.scope.phase >= .review {
-            let outcomes = consolidate(ctx, data)
+            let outcomes = given ?? consolidate(ctx, data)
             for o in outcomes {
                 for c in o.criteria where !c.isGroup {
                     if c.status == .missing { missing += 1 }

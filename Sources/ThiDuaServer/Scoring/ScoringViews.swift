@@ -36,8 +36,8 @@ enum ScoringViews {
                 add(target, .peer(s), "Chấm chéo (thay mặt \(ctx.name(s)))")
             }
         }
-        if p.canReview(scope), scope.phase >= .review {
-            let outcomes = ScoringService.consolidate(ctx, data)
+        let outcomes = scope.phase >= .review && (p.canReview(scope) || canManage) ? ScoringService.consolidate(ctx, data) : nil
+        if p.canReview(scope), let outcomes {
             for o in outcomes {
                 add(o.unit, .leader, "Trưởng khối thẩm định")
                 let third = Set(o.criteria.filter { $0.status == .awaitingThirdScoring || $0.used.contains { $0.scorer == .thirdScoring } }.map(\.code))
@@ -47,6 +47,7 @@ enum ScoringViews {
         let assignments: [RoundDTO.Assignment]? = canManage && ctx.settings.plan != nil ? ctx.memberIDs.map { u in
             .init(unitID: u, unitName: ctx.name(u), scorers: (scope.scorers[u] ?? []).map(ctx.name))
         } : nil
+        let schedule = try await Self.schedule(ctx, data, outcomes: outcomes, notes: canManage, caller: caller)
         let visibleConflicts = try await ScoringConflictModel.query(on: caller.db).filter(\.$roundID == ctx.id).all()
             .filter { canManage || p.canReadMarks(of: $0.scorerUnitID, scope) }
             .map { RoundDTO.Conflict(scorerUnitID: $0.scorerUnitID, scorer: ctx.name($0.scorerUnitID), unitID: $0.unitID, unit: ctx.name($0.unitID),
@@ -55,7 +56,23 @@ enum ScoringViews {
                         kindLabel: ctx.round.roundKind.label, phase: scope.phase.rawValue, phaseLabel: scope.phase.label,
                         covenantVersionID: ctx.round.covenantVersionID, lockVersion: ctx.round.lockVersion, settings: RoundSettingsDTO(ctx.settings),
                         members: members, canManage: canManage, actions: actions, work: work, assignments: assignments,
-                        conflicts: visibleConflicts, resultsVisible: p.canReadRanking(scope), resultsURL: ScoringPath.results(ctx.id).url)
+                        conflicts: visibleConflicts, resultsVisible: p.canReadRanking(scope), resultsURL: ScoringPath.results(ctx.id).url,
+                        schedule: schedule)
+    }
+
+    /// A year-end round's phases against the year's deadlines (`RoundSchedule`); what is still owed only for those
+    /// who manage the round (the counts say how far the scoring has gone). A mid-year round has no office deadlines.
+    static func schedule(_ ctx: ScoringService.Context, _ data: ScoringService.Loaded, outcomes: [UnitOutcome]?, notes: Bool,
+                         caller: Caller) async throws -> [RoundDTO.Step] {
+        guard ctx.round.roundKind == .yearEnd else { return [] }
+        let rows = try await Deadline.query(on: caller.db).filter(\.$year == ctx.round.year).all()
+        let deadlines = Dictionary(rows.compactMap { r in EmulationPhase(rawValue: r.phase).flatMap { p in Day(iso: r.dueOn).map { (p, $0) } } },
+                                   uniquingKeysWith: { a, _ in a })
+        let facts = notes ? ScoringService.facts(ctx, data, outcomes: outcomes) : RoundFacts(members: 0)
+        return RoundSchedule.steps(current: ctx.scope.phase, deadlines: deadlines, today: caller.today, facts: facts).map { s in
+            .init(phase: s.phase.rawValue, label: s.phase.label, deadline: s.deadline?.label, due: s.due?.vietnamese, state: s.state, late: s.late,
+                  note: notes ? s.note : s.note.map { _ in "Đã quá hạn \(s.due?.vietnamese ?? "")." })
+        }
     }
 
     static func sheet(_ ctx: ScoringService.Context, unit: UUID, scorer: Scorer, caller: Caller) async throws -> SheetDTO {
