@@ -128,6 +128,8 @@ public struct Catalogue: Sendable {
     public var awards: [String: AwardKind]
     public var rules: [AwardRule]
     public var parameters: [CatalogueParameter]
+    /// Vote thresholds and quorums for the bloc's and the council's ballots (`Catalogue.voteRule`).
+    public var voteRules: [VoteRuleEntry] = []
     /// (award, regime) → rule index.
     var ruleIndex: [String: [String: Int]]
 
@@ -183,6 +185,8 @@ public struct Catalogue: Sendable {
             c.rules.append(rule)
         }
         c.parameters += other.parameters
+        // A province's vote rule for a body, regime and award comes before the shipped one.
+        c.voteRules = other.voteRules + c.voteRules
         c.reindex()
         return c
     }
@@ -202,7 +206,7 @@ struct CatalogueLoader {
 
     func load(_ text: String) throws -> Catalogue {
         let root = try CatalogueYAML.parse(text, file: file)
-        let top = try map(root, allowed: ["catalogue", "version", "regimes", "awards", "rules", "parameters"])
+        let top = try map(root, allowed: ["catalogue", "version", "regimes", "awards", "rules", "parameters", "voteRules"])
         let name = try string(top, "catalogue", root.line)
         let version = try string(top, "version", root.line)
         var regimes: [Regime] = []
@@ -280,6 +284,7 @@ struct CatalogueLoader {
                                                  cites: try string(m, "cites", node.line), confidence: try confidence(m, node.line)))
         }
         var c = Catalogue(name: name, version: version, regimes: regimes, awards: awards, rules: rules, parameters: parameters, ruleIndex: [:])
+        c.voteRules = try voteRules(top["voteRules"], ctx, line: root.line)
         c.reindex()
         return c
     }
