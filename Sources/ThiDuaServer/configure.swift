@@ -136,5 +136,6 @@ func routes(_ app: Application) throws {
     CovenantController().register(pages: app, api: api)
     RegistrationController().register(pages: app, api: api)
     ScoringController().register(pages: app, api: api)
+    BallotController().register(pages: app, api: api)
     OpenAPIController().register(api: api)
 }

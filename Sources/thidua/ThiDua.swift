@@ -10,7 +10,7 @@ struct ThiDua: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thidua",
         abstract: "ThiDua – phần mềm công tác thi đua, khen thưởng.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, RoutesCommand.self, AuditCommand.self, DemoCommand.self, EligibilityCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, RoutesCommand.self, AuditCommand.self, DemoCommand.self, EligibilityCommand.self, BallotsCommand.self]
     )
 }
 
@@ -273,6 +273,40 @@ struct EligibilityCommand: AsyncParsableCommand {
                 throw e
             } catch {
                 failAndExit("\(error)")
+            }
+        }
+    }
+}
+
+struct BallotsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ballots", abstract: "Phiên bỏ phiếu.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Kiểm tra tệp của một phiên bỏ phiếu (tải ở /ballots/{id}/record.json): tính lại chuỗi nhật ký, các phiếu, biên nhận và kết quả, không cần máy chủ.")
+        @ArgumentParser.Argument(help: "Tệp JSON của phiên.") var file: String
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file) else { failAndExit("không đọc được tệp \(file)") }
+            let record: BallotSessionRecord
+            do {
+                record = try JSONDecoder().decode(BallotSessionRecord.self, from: data)
+            } catch {
+                failAndExit("\(file) không phải tệp phiên bỏ phiếu của ThiDua (\(BallotSessionRecord.formatName)).")
+            }
+            let problems = BallotVerifier.problems(record)
+            if problems.isEmpty {
+                let ballots = record.questions.map(\.ballots.count).reduce(0, +)
+                print("Khớp: \(record.events.count) sự kiện nối chuỗi đúng; \(record.questions.count) câu hỏi, \(ballots) phiếu, \(record.receipts.count) biên nhận; kết quả kiểm lại trùng với kết quả đã công bố.")
+                for q in record.questions {
+                    let names = q.result.elected.compactMap { id in q.question.candidates.first { $0.id == id }?.name }
+                    print("- \(q.question.title): \(names.isEmpty ? "không ứng viên nào trúng" : "trúng " + names.joined(separator: "; "))")
+                }
+                if let head = record.auditHead { print("Đầu chuỗi nhật ký thay đổi khi kết thúc phiên: \(head)") }
+            } else {
+                for p in problems { FileHandle.standardError.write(Data("thidua: \(p)\n".utf8)) }
+                throw ExitCode(1)
             }
         }
     }

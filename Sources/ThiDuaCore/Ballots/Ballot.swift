@@ -139,3 +139,24 @@ public enum BallotRules {
         (try? check(input, form: form, candidates: candidates)) ?? .invalidPaper
     }
 }
+
+extension BallotForm {
+    private enum Keys: String, CodingKey { case kind, seats, abstain }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        let seats = try c.decodeIfPresent(Int.self, forKey: .seats)
+        let abstain = try c.decodeIfPresent(Bool.self, forKey: .abstain) ?? false
+        if try c.decodeIfPresent(String.self, forKey: .kind) == "chooseUpTo" {
+            self = .chooseUpTo(k: max(seats ?? 1, 1), abstain: abstain)
+        } else {
+            self = .approveEach(seats: seats, abstain: abstain)
+        }
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .approveEach(let s, let a): try c.encode("approveEach", forKey: .kind); try c.encodeIfPresent(s, forKey: .seats); try c.encode(a, forKey: .abstain)
+        case .chooseUpTo(let k, let a): try c.encode("chooseUpTo", forKey: .kind); try c.encode(k, forKey: .seats); try c.encode(a, forKey: .abstain)
+        }
+    }
+}

@@ -11,6 +11,10 @@ public struct BallotEvent: Codable, Sendable, Hashable {
     public var prev: String
     public var hash: String
 
+    public init(seq: Int, kind: String, data: String, prev: String, hash: String) {
+        self.seq = seq; self.kind = kind; self.data = data; self.prev = prev; self.hash = hash
+    }
+
     public var canonical: String { "\(seq)|\(kind)|\(data)|\(prev)" }
 }
 
@@ -45,6 +49,14 @@ public enum BallotLog {
 
     public static func digest(result: QuestionResult) -> String {
         SHA256Digest.hex(canonical(result))
+    }
+
+    /// Any value as canonical JSON (sorted keys): what the server stores for questions, results and ballots.
+    public static func canonicalText<T: Encodable>(_ value: T) -> String { canonical(value) }
+
+    /// A stored ballot's content; what does not read as one counts as an invalid ballot (never a crash).
+    public static func decodeContent(_ text: String) -> BallotContent {
+        (try? JSONDecoder().decode(BallotContent.self, from: Data(text.utf8))) ?? .invalidPaper
     }
 
     static func canonical<T: Encodable>(_ value: T) -> String {

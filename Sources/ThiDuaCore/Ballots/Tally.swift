@@ -255,3 +255,47 @@ public enum Tally {
                               elected: q.candidates.map(\.id).filter(chosen.contains), outcome: outcome, lines: lines)
     }
 }
+
+// Flat JSON forms ({"kind": …, fields}) for the enums with values, so that API schemas and stored records read
+// plainly; an unknown kind reads as the plainest case rather than failing.
+extension QuestionOutcome {
+    private enum Keys: String, CodingKey { case kind, candidates, seats }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        let kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? "decided"
+        let candidates = try c.decodeIfPresent([String].self, forKey: .candidates) ?? []
+        let seats = try c.decodeIfPresent(Int.self, forKey: .seats) ?? 0
+        switch kind {
+        case "tie": self = .tie(candidates: candidates, seats: seats)
+        case "referral": self = .referral(candidates: candidates, seats: seats)
+        default: self = .decided
+        }
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .decided: try c.encode("decided", forKey: .kind)
+        case .tie(let cs, let s): try c.encode("tie", forKey: .kind); try c.encode(cs, forKey: .candidates); try c.encode(s, forKey: .seats)
+        case .referral(let cs, let s): try c.encode("referral", forKey: .kind); try c.encode(cs, forKey: .candidates); try c.encode(s, forKey: .seats)
+        }
+    }
+}
+
+extension TieRule {
+    private enum Keys: String, CodingKey { case kind, order, reason }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        if try c.decodeIfPresent(String.self, forKey: .kind) == "priority" {
+            self = .priority(order: try c.decodeIfPresent([String].self, forKey: .order) ?? [], reason: try c.decodeIfPresent(String.self, forKey: .reason) ?? "")
+        } else {
+            self = .none
+        }
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .none: try c.encode("none", forKey: .kind)
+        case .priority(let o, let r): try c.encode("priority", forKey: .kind); try c.encode(o, forKey: .order); try c.encode(r, forKey: .reason)
+        }
+    }
+}

@@ -6,7 +6,8 @@ import Fluent
 /// to a model but not to its list fails a test instead of being silently neither read nor written.
 enum ThiDuaModels {
     static let all: [any Model.Type] = [
-        APIToken.self, AuditEntry.self, AuditHead.self, AwardRecordModel.self, Bloc.self, BlocYear.self,
+        APIToken.self, AuditEntry.self, AuditHead.self, AwardRecordModel.self, BallotBoxModel.self, BallotEventModel.self, BallotParticipationModel.self,
+        BallotQuestionModel.self, BallotSessionModel.self, BallotVoterModel.self, BallotWrittenModel.self, Bloc.self, BlocYear.self,
         CovenantComment.self, CovenantModel.self, CovenantSignature.self, CovenantVersion.self, Deadline.self,
         DeadlineReopening.self, EmulationYear.self, InitiativeRecord.self, Membership.self, Person.self,
         RatingRecord.self, RegistrationEntry.self, RegistrationModel.self, RestrictionRecord.self, RoleGrantModel.self,

@@ -189,6 +189,33 @@ enum APIDescriptions {
         "POST /api/v1/rounds/:roundID/corrections": .init(summary: "Đính chính kết quả đã công bố: một bản công bố mới, ghi rõ thay đổi",
                                                           request: .of(ScoringService.CorrectionInput.self), required: ["unitID", "criterion", "decision", "reason"], response: .of(ResultsDTO.self), status: 201),
 
+        // Ballot sessions
+        "GET /api/v1/ballots": .init(summary: "Các phiên bỏ phiếu trong năm (mà người dùng được xem)", query: [year], response: .of([BallotViews.SessionRef].self)),
+        "POST /api/v1/ballots": .init(summary: "Mở phiên bỏ phiếu của khối (body: bloc, người bỏ phiếu là các đơn vị thành viên) hoặc của Hội đồng (council)",
+                                      request: .of(BallotService.CreateInput.self), required: ["body", "year", "title"], response: .of(BallotSessionDTO.self), status: 201),
+        "GET /api/v1/ballots/:sessionID": .init(summary: "Một phiên: người bỏ phiếu, có mặt, các câu hỏi, số đã bỏ phiếu (không bao giờ là nội dung), kết quả khi kết thúc",
+                                                response: .of(BallotSessionDTO.self)),
+        "POST /api/v1/ballots/:sessionID/presence": .init(summary: "Điểm danh một người bỏ phiếu (present: true/false)", request: .of(BallotService.PresenceInput.self),
+                                                          required: ["voterKey"], response: .of(BallotSessionDTO.self)),
+        "POST /api/v1/ballots/:sessionID/questions": .init(summary: "Thêm câu hỏi: danh sách ứng viên, hình thức phiếu, số suất; điều kiện trúng theo danh mục (hình thức, chế độ pháp lý)",
+                                                           request: .of(BallotService.QuestionInput.self), required: ["title", "candidates"], response: .of(BallotSessionDTO.self), status: 201),
+        "POST /api/v1/ballots/:sessionID/questions/:questionID/open": .init(summary: "Mở bỏ phiếu cho câu hỏi (khi đủ số thành viên dự)", response: .of(BallotSessionDTO.self)),
+        "POST /api/v1/ballots/:sessionID/questions/:questionID/vote": .init(summary: "Bỏ phiếu kín (mỗi người một phiếu); trả về biên nhận",
+                                                                            request: .of(BallotService.VoteInput.self), required: ["ballot"], response: .of(BallotController.Receipt.self), status: 201),
+        "POST /api/v1/ballots/:sessionID/questions/:questionID/paper": .init(summary: "Ban kiểm phiếu nhập phiếu giấy của những người có mặt (ít nhất hai người, không ai là ứng viên)",
+                                                                             request: .of(BallotService.PaperInput.self), required: ["voterKeys", "committee"], response: .of(BallotSessionDTO.self), status: 201),
+        "POST /api/v1/ballots/:sessionID/questions/:questionID/written": .init(summary: "Ghi ý kiến bằng văn bản của thành viên vắng mặt (không bí mật)",
+                                                                               request: .of(BallotService.WrittenInput.self), required: ["voterKey", "ballot"], response: .of(BallotSessionDTO.self), status: 201),
+        "POST /api/v1/ballots/:sessionID/questions/:questionID/close": .init(summary: "Kết thúc bỏ phiếu và kiểm phiếu: kết quả, phép tính theo ngưỡng, bằng phiếu ở suất cuối",
+                                                                             request: .of(BallotService.CloseInput.self), response: .of(QuestionResult.self)),
+        "POST /api/v1/ballots/:sessionID/questions/:questionID/referral": .init(summary: "Sau lần bỏ phiếu thứ 2 vẫn bằng phiếu: chuyển người có thẩm quyền, có nội dung",
+                                                                                request: .of(BallotService.ReferralInput.self), required: ["reason"], response: .of(BallotSessionDTO.self)),
+        "POST /api/v1/ballots/:sessionID/close": .init(summary: "Kết thúc phiên (mọi câu hỏi đã kiểm phiếu); ghi đầu chuỗi nhật ký thay đổi", response: .of(BallotSessionDTO.self)),
+        "GET /api/v1/ballots/:sessionID/record.json": .init(summary: "Tệp của phiên (nhật ký nối chuỗi, các phiếu không kèm người bỏ, biên nhận, kết quả) để kiểm bằng `thidua ballots verify`",
+                                                            response: .of(BallotSessionRecord.self)),
+        "POST /api/v1/ballots/:sessionID/receipts/check": .init(summary: "Kiểm một biên nhận: phiếu đã được tính (không cho biết phiếu ghi gì)",
+                                                                request: .of(BallotController.ReceiptCheck.self), required: ["receipt"], response: .of(BallotController.ReceiptAnswer.self)),
+
         // This description
         "GET /api/v1/openapi.json": .init(summary: "Mô tả OpenAPI 3.1 của API này", response: .anyJSON),
     ]
@@ -208,3 +235,6 @@ extension Gender: ReflectableEnum {}
 extension RoleKind: ReflectableEnum {}
 extension UnitKind: ReflectableEnum {}
 extension EmulationPhase: ReflectableEnum {}
+extension Mark: ReflectableEnum {}
+extension VoteBase: ReflectableEnum {}
+extension VoteBody: ReflectableEnum {}

@@ -38,7 +38,7 @@ enum Pages {
         var items: [(String, String)] = [(CommonPath.home.url, "Tổng quan"), (OrganisationPath.blocs.url, "Khối thi đua"), (OrganisationPath.units.url, "Đơn vị")]
         // Only what the role can open (the same roles as the routes' policies).
         if !p.roles.isDisjoint(with: [.office, .council, .unitOfficer, .unitHead, .blocLead]) {
-            items += [(RegisterPath.list.url, "Sổ khen thưởng"), (RegisterPath.report.url, "Xét khen thưởng")]
+            items += [(RegisterPath.list.url, "Sổ khen thưởng"), (RegisterPath.report.url, "Xét khen thưởng"), (BallotPath.sessions.url, "Bỏ phiếu")]
         }
         if p.isOffice {
             items += [(OrganisationPath.years.url, "Năm thi đua"), (AccountPath.users.url, "Tài khoản"), (AuditPath.audit.url, "Nhật ký")]

@@ -1,0 +1,223 @@
+import Fluent
+import Foundation
+import ThiDuaCore
+import Vapor
+
+/// Pages and API of ballot sessions. Every handler parses the request, builds a `Caller` and calls `BallotService`
+/// / `BallotViews`; scope, checks and counts are ThiDuaCore's.
+struct BallotController {
+    let organisers: RoutePolicy = .roles([.office, .blocLead])
+    let voters: RoutePolicy = .roles([.unitHead, .council])
+
+    struct Receipt: Content, Sendable { var receipt: String; var note: String }
+    struct ReceiptCheck: Content, Sendable { var receipt: String? }
+    struct ReceiptAnswer: Content, Sendable { var counted: Bool; var questionID: UUID?; var question: String? }
+    struct Created: Content, Sendable { var id: UUID; var url: String }
+
+    func register(pages: any RoutesBuilder, api: any RoutesBuilder) {
+        api.on(.GET, "ballots", policy: .signedIn) { req in
+            try await BallotViews.list(year: try self.year(req), caller: try Caller(req))
+        }
+        api.on(.POST, "ballots", policy: organisers) { req in
+            let id = try await BallotService.create(try req.content.decode(BallotService.CreateInput.self), caller: try Caller(req), catalogue: req.application.catalogue)
+            return try await self.sessionDTO(req, id: id).encodeResponse(status: .created, for: req)
+        }
+        api.on(.GET, "ballots", ":sessionID", policy: .signedIn) { req in try await self.sessionDTO(req) }
+        api.on(.POST, "ballots", ":sessionID", "presence", policy: organisers) { req in
+            try await BallotService.presence(try await self.context(req), try req.content.decode(BallotService.PresenceInput.self), caller: try Caller(req))
+            return try await self.sessionDTO(req)
+        }
+        api.on(.POST, "ballots", ":sessionID", "questions", policy: organisers) { req in
+            _ = try await BallotService.addQuestion(try await self.context(req), try req.content.decode(BallotService.QuestionInput.self), caller: try Caller(req),
+                                                    catalogue: req.application.catalogue)
+            return try await self.sessionDTO(req).encodeResponse(status: .created, for: req)
+        }
+        api.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "open", policy: organisers) { req in
+            try await BallotService.openQuestion(try await self.context(req), self.questionID(req), caller: try Caller(req), catalogue: req.application.catalogue)
+            return try await self.sessionDTO(req)
+        }
+        api.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "vote", policy: voters) { req in
+            let receipt = try await BallotService.vote(try await self.context(req), self.questionID(req), try req.content.decode(BallotService.VoteInput.self), caller: try Caller(req))
+            return try await Receipt(receipt: receipt, note: "Giữ biên nhận này: nó chứng minh phiếu của bạn đã được tính, không cho biết phiếu ghi gì.")
+                .encodeResponse(status: .created, for: req)
+        }
+        api.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "paper", policy: organisers) { req in
+            _ = try await BallotService.paper(try await self.context(req), self.questionID(req), try req.content.decode(BallotService.PaperInput.self), caller: try Caller(req))
+            return try await self.sessionDTO(req).encodeResponse(status: .created, for: req)
+        }
+        api.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "written", policy: organisers) { req in
+            try await BallotService.written(try await self.context(req), self.questionID(req), try req.content.decode(BallotService.WrittenInput.self), caller: try Caller(req))
+            return try await self.sessionDTO(req).encodeResponse(status: .created, for: req)
+        }
+        api.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "close", policy: organisers) { req in
+            try await BallotService.closeQuestion(try await self.context(req), self.questionID(req), try req.content.decode(BallotService.CloseInput.self), caller: try Caller(req))
+        }
+        api.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "referral", policy: organisers) { req in
+            try await BallotService.refer(try await self.context(req), self.questionID(req), try req.content.decode(BallotService.ReferralInput.self), caller: try Caller(req))
+            return try await self.sessionDTO(req)
+        }
+        api.on(.POST, "ballots", ":sessionID", "close", policy: organisers) { req in
+            try await BallotService.closeSession(try await self.context(req), caller: try Caller(req))
+            return try await self.sessionDTO(req)
+        }
+        api.on(.GET, "ballots", ":sessionID", "record.json", policy: .signedIn, use: record)
+        api.on(.POST, "ballots", ":sessionID", "receipts", "check", policy: .signedIn) { req in
+            let ctx = try await self.context(req)
+            let caller = try Caller(req)
+            guard caller.principal.canViewSession(ctx.scope) else { throw DomainError.forbidden("Bạn không xem được phiên bỏ phiếu này.") }
+            let q = try await BallotService.checkReceipt(ctx, try req.content.decode(ReceiptCheck.self).receipt, on: req.db)
+            let title = try await q.asyncMap { try await BallotQuestionModel.find($0, on: req.db)?.question().title } ?? nil
+            return ReceiptAnswer(counted: q != nil, questionID: q, question: title)
+        }
+        pages.on(.GET, "ballots", ":sessionID", "record.json", policy: .signedIn, use: record)
+        pages.on(.GET, "ballots", policy: .signedIn, use: listPage)
+        pages.on(.POST, "ballots", policy: organisers) { req in
+            let form = try req.content.decode([String: String].self)
+            let target = form["target"] ?? ""
+            let input = BallotService.CreateInput(body: target == "council" ? "council" : "bloc", blocID: target == "council" ? nil : target,
+                                                  year: try Bounded.int(text: form["year"], field: "year", label: "Năm", in: 1900...2200), title: form["title"])
+            let id = try await BallotService.create(input, caller: try Caller(req), catalogue: req.application.catalogue)
+            Pages.flash(req, "Đã mở phiên bỏ phiếu. Hãy điểm danh người có mặt và thêm câu hỏi.")
+            return req.redirect(to: BallotPath.session(id).url)
+        }
+        pages.on(.GET, "ballots", ":sessionID", policy: .signedIn) { req in try await self.sessionPage(req) }
+        pages.on(.POST, "ballots", ":sessionID", "presence", policy: organisers) { req in
+            let form = try req.content.decode([String: String].self)
+            let ctx = try await self.context(req)
+            try await BallotService.presence(ctx, .init(voterKey: form["voterKey"], present: form["present"] != "0"), caller: try Caller(req))
+            return req.redirect(to: BallotPath.session(ctx.id).url)
+        }
+        pages.on(.POST, "ballots", ":sessionID", "questions", policy: organisers) { req in
+            let ctx = try await self.context(req)
+            try await BallotService.addQuestion(ctx, try self.questionForm(req, ctx), caller: try Caller(req), catalogue: req.application.catalogue)
+            Pages.flash(req, "Đã thêm câu hỏi.")
+            return req.redirect(to: BallotPath.session(ctx.id).url)
+        }
+        pages.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "open", policy: organisers) { req in
+            let ctx = try await self.context(req)
+            try await BallotService.openQuestion(ctx, self.questionID(req), caller: try Caller(req), catalogue: req.application.catalogue)
+            Pages.flash(req, "Đã mở bỏ phiếu.")
+            return req.redirect(to: BallotPath.session(ctx.id).url)
+        }
+        pages.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "vote", policy: voters) { req in
+            let ctx = try await self.context(req)
+            let form = try req.content.decode([String: String].self)
+            var marks: [String: String] = [:], chosen: [String] = []
+            for (k, v) in form {
+                if k.hasPrefix("mark.") { marks[String(k.dropFirst(5))] = v }
+                if k.hasPrefix("chosen."), v == "1" { chosen.append(String(k.dropFirst(7))) }
+            }
+            let m = try await BallotService.question(ctx, self.questionID(req), on: req.db)
+            let ballot: BallotInput = if case .chooseUpTo = try m.question().form { BallotInput(chosen: chosen.sorted()) } else { BallotInput(marks: marks) }
+            let receipt = try await BallotService.vote(ctx, self.questionID(req), .init(voterKey: form["voterKey"], ballot: ballot), caller: try Caller(req))
+            // The receipt is shown once, in this answer: never in a link, a redirect or the session.
+            return try await self.sessionPage(req, receipt: receipt)
+        }
+        pages.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "close", policy: organisers) { req in
+            let ctx = try await self.context(req)
+            let form = try req.content.decode([String: String].self)
+            let committee = VietnameseText.lines(form["committee"] ?? "").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let note = (form["note"] ?? "").trimmingCharacters(in: .whitespaces)
+            _ = try await BallotService.closeQuestion(ctx, self.questionID(req), .init(committee: committee, note: note.isEmpty ? nil : note), caller: try Caller(req))
+            Pages.flash(req, "Đã kiểm phiếu.")
+            return req.redirect(to: BallotPath.session(ctx.id).url)
+        }
+        pages.on(.POST, "ballots", ":sessionID", "close", policy: organisers) { req in
+            let ctx = try await self.context(req)
+            try await BallotService.closeSession(ctx, caller: try Caller(req))
+            Pages.flash(req, "Đã kết thúc phiên bỏ phiếu.")
+            return req.redirect(to: BallotPath.session(ctx.id).url)
+        }
+    }
+
+    /// The question form: candidates one per line (a line naming a member unit is that unit's candidacy).
+    func questionForm(_ req: Request, _ ctx: BallotService.Context) async throws -> BallotService.QuestionInput {
+        let form = try req.content.decode([String: String].self)
+        let lines = VietnameseText.lines(form["candidates"] ?? "").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        try Bounded.list(lines, field: "candidates", label: "Ứng viên", max: 100)
+        let units = try await Unit.query(on: req.db).all()
+        let byName = Dictionary(units.map { (VietnameseText.searchKey($0.officialName), $0.id!) }, uniquingKeysWith: { a, _ in a })
+        return .init(title: form["title"], award: form["award"].flatMap { $0.isEmpty ? nil : $0 },
+                     candidates: lines.map { .init(name: $0, unitID: byName[VietnameseText.searchKey($0)]?.uuidString) },
+                     form: form["form"], seats: try Bounded.int(text: form["seats"], field: "seats", label: "Số suất", in: 1...100), abstain: form["abstain"] == "1")
+    }
+
+    struct ListPage: Encodable, Sendable {
+        var year: Int; var sessions: [BallotViews.SessionRef]; var blocs: [BlocOption]; var canCouncil: Bool
+        struct BlocOption: Encodable, Sendable { var id: UUID; var name: String }
+    }
+
+    func listPage(_ req: Request) async throws -> Response {
+        let caller = try Caller(req)
+        let year = try self.year(req)
+        let blocs = try await Bloc.query(on: req.db).sort(\.$name).all().filter { caller.principal.canLeadBloc($0.id!, year: year) }
+        let page = ListPage(year: year, sessions: try await BallotViews.list(year: year, caller: caller),
+                            blocs: blocs.map { .init(id: $0.id!, name: $0.name) }, canCouncil: caller.principal.isOffice)
+        return try await Pages.render(req, "ballots/list", title: "Bỏ phiếu năm \(year)", page)
+    }
+
+    struct SessionPage: Encodable, Sendable {
+        var s: BallotSessionDTO
+        var receipt: String?
+        var presenceURL: String; var questionsURL: String; var closeURL: String
+        var canAddQuestion: Bool; var canCloseSession: Bool
+        var awards: [Award]
+        var questions: [Q]
+        struct Award: Encodable, Sendable { var code: String; var name: String }
+        struct Q: Encodable, Sendable {
+            var q: BallotSessionDTO.QuestionDTO
+            var canOpen: Bool; var canClose: Bool
+            var openURL: String; var voteURL: String; var closeURL: String
+            var ballots: [Voter]; var voted: [String]; var chooseUpTo: Bool; var abstain: Bool
+        }
+        struct Voter: Encodable, Sendable { var voterKey: UUID; var name: String }
+    }
+
+    func sessionPage(_ req: Request, receipt: String? = nil) async throws -> Response {
+        let s = try await sessionDTO(req)
+        let open = s.state == "open"
+        let names = Dictionary(s.voters.map { ($0.voterKey.uuidString, ($0.name, $0.present)) }, uniquingKeysWith: { a, _ in a })
+        let questions: [SessionPage.Q] = s.questions.map { q in
+            let mine = q.myVotes.sorted { $0.key < $1.key }
+            return .init(q: q, canOpen: open && q.state == "draft" && q.canChair, canClose: open && q.state == "open" && q.canChair,
+                         openURL: BallotPath.open(s.id, question: q.id).url, voteURL: BallotPath.vote(s.id, question: q.id).url, closeURL: BallotPath.close(s.id, question: q.id).url,
+                         ballots: q.state == "open" && q.secret ? mine.filter { !$0.value && names[$0.key]?.1 == true }.compactMap { k, _ in UUID(uuidString: k).map { .init(voterKey: $0, name: names[k]?.0 ?? "?") } } : [],
+                         voted: mine.filter(\.value).map { names[$0.key]?.0 ?? "?" }, chooseUpTo: q.formKind == "chooseUpTo", abstain: q.abstain)
+        }
+        let awards = req.application.catalogue.awards.values.sorted { $0.code < $1.code }.map { SessionPage.Award(code: $0.code, name: $0.name) }
+        let page = SessionPage(s: s, receipt: receipt, presenceURL: BallotPath.presence(s.id).url, questionsURL: BallotPath.questions(s.id).url,
+                               closeURL: BallotPath.closeSession(s.id).url, canAddQuestion: open && s.canOrganise,
+                               canCloseSession: open && s.canOrganise && !s.questions.contains { $0.state == "open" }, awards: awards, questions: questions)
+        return try await Pages.render(req, "ballots/session", title: s.title, page, status: receipt == nil ? .ok : .created)
+    }
+
+    /// The session as one JSON file: whoever may see the session, once it is closed (before, the box stays shut).
+    func record(_ req: Request) async throws -> Response {
+        let ctx = try await context(req)
+        let caller = try Caller(req)
+        guard caller.principal.canViewSession(ctx.scope) else { throw DomainError.forbidden("Bạn không xem được phiên bỏ phiếu này.") }
+        guard ctx.session.state == "closed" else { throw DomainError.conflict("Tệp của phiên chỉ có sau khi phiên kết thúc.") }
+        let record = try await BallotService.record(ctx, on: req.db)
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let res = Response(status: .ok, body: .init(data: try e.encode(record)))
+        res.headers.contentType = .json
+        res.headers.replaceOrAdd(name: .contentDisposition, value: Downloads.disposition("phien-bo-phieu-\(ctx.session.year).json"))
+        return res
+    }
+
+    func context(_ req: Request) async throws -> BallotService.Context {
+        try await BallotService.context(sessionID: req.parameters.get("sessionID", as: UUID.self), on: req.db)
+    }
+
+    func questionID(_ req: Request) -> UUID? { req.parameters.get("questionID", as: UUID.self) }
+
+    func year(_ req: Request) throws -> Int {
+        try Bounded.emulationYear(text: try? req.query.get(String.self, at: "year")) ?? VietnameseFormat.day(req.now).year
+    }
+
+    func sessionDTO(_ req: Request, id: UUID? = nil) async throws -> BallotSessionDTO {
+        let ctx = try await BallotService.context(sessionID: id ?? req.parameters.get("sessionID", as: UUID.self), on: req.db)
+        return try await BallotViews.session(ctx, caller: try Caller(req), catalogue: req.application.catalogue)
+    }
+}
