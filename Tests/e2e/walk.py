@@ -401,6 +401,77 @@ def main():
         until(lambda: d.find_elements(By.ID, "matrix-totals"), "the score matrix")
         d.find_element(By.ID, "logout").click()
 
+    ballot = [None]
+
+    def leader_opens_ballot_session():
+        login_as("truongkhoi")
+        d.find_element(By.LINK_TEXT, "Bỏ phiếu").click()
+        until(lambda: h1().startswith("Bỏ phiếu năm"), "the ballots page")
+        d.get(BASE + "/ballots?year=2018")
+        until(lambda: d.find_elements(By.ID, "create-session"), "the form to open a session")
+        title = d.find_element(By.NAME, "title")
+        title.clear()
+        title.send_keys("Hội nghị tổng kết, suy tôn đơn vị dẫn đầu năm 2018")
+        d.find_element(By.ID, "create-session-submit").click()
+        until(lambda: d.find_elements(By.ID, "voters"), "the new session")
+        ballot[0] = d.current_url.rstrip("/").split("/")[-1].split("?")[0]
+        assert len(d.find_elements(By.CSS_SELECTOR, "#voters tbody tr")) == 9
+        for i in range(9):
+            buttons = [b for b in d.find_elements(By.CSS_SELECTOR, "#voters button") if b.text == "Điểm danh có mặt"]
+            buttons[0].click()
+            until(lambda: d.find_element(By.ID, "present-count").text == str(i + 1), f"{i + 1} present")
+        d.find_element(By.NAME, "title").send_keys("Suy tôn đơn vị dẫn đầu khối đề nghị tặng Cờ thi đua của UBND tỉnh")
+        Select(d.find_element(By.NAME, "award")).select_by_value("CO_TINH")
+        d.find_element(By.NAME, "candidates").send_keys("Thanh tra tỉnh Nghệ An\nCông an tỉnh Nghệ An")
+        d.find_element(By.NAME, "seats").send_keys("1")
+        d.find_element(By.ID, "add-question-submit").click()
+        until(lambda: d.find_elements(By.ID, "open-1"), "the question")
+        assert "80 %" in d.page_source and "TT 01/2019/TT-VKSTC" in d.page_source, "the rule and its article"
+        d.find_element(By.ID, "open-1").click()
+        until(lambda: "đang bỏ phiếu" in d.page_source, "the question open")
+        d.find_element(By.ID, "logout").click()
+
+    def two_heads_vote():
+        for user, first in (("thutruong.thanhtra", "no"), ("thutruong.congan", "yes")):
+            login_as(user)
+            d.get(BASE + f"/ballots/{ballot[0]}")
+            until(lambda: d.find_elements(By.ID, "vote-1"), "the ballot form")
+            form = d.find_element(By.ID, "vote-1")
+            form.find_element(By.CSS_SELECTOR, f"input[name='mark.c1'][value='{'yes' if first == 'no' else 'no'}']").click()
+            form.find_element(By.CSS_SELECTOR, f"input[name='mark.c2'][value='{first}']").click()
+            form.find_element(By.ID, "cast-1").click()
+            until(lambda: d.find_elements(By.ID, "receipt"), "the receipt")
+            receipt = d.find_element(By.CSS_SELECTOR, "#receipt code").text
+            assert len(receipt) == 64, receipt
+            assert not d.find_elements(By.ID, "vote-1"), "one ballot each"
+            status, body = api("POST", f"/api/v1/ballots/{ballot[0]}/receipts/check", token(user), {"receipt": receipt})
+            assert status == 200 and body["counted"], body
+            d.find_element(By.ID, "logout").click()
+
+    def committee_closes_and_result_shows():
+        for code in ("bchqs", "bdbp", "vksnd", "tand", "pccc", "sotuphap", "thads"):
+            status, body = api("POST", f"/api/v1/ballots/{ballot[0]}/questions/{question_id()}/vote", token("thutruong." + code),
+                               {"ballot": {"marks": {"c1": "yes", "c2": "no"}}})
+            assert status == 201, body
+        login_as("truongkhoi")
+        d.get(BASE + f"/ballots/{ballot[0]}")
+        until(lambda: d.find_elements(By.ID, "close-1"), "the close form")
+        d.find_element(By.NAME, "committee").send_keys("Nguyễn Văn An\nTrần Thị Bình")
+        d.find_element(By.ID, "close-question-1").click()
+        until(lambda: d.find_elements(By.CSS_SELECTOR, "table.result"), "the result")
+        assert "8/9 = 88,9 % ≥ 80 % tổng số thành viên → đạt" in d.page_source, "the arithmetic"
+        assert "Trúng: Thanh tra tỉnh Nghệ An." in d.page_source
+        d.find_element(By.ID, "close-session").click()
+        until(lambda: d.find_elements(By.ID, "record"), "the closed session")
+        record = json.loads(fetch(d.find_element(By.ID, "record").get_attribute("href")))
+        assert record["format"] == "thidua-ballot-session/1" and len(record["questions"][0]["ballots"]) == 9 and len(record["receipts"]) == 9
+        d.find_element(By.ID, "logout").click()
+
+    def question_id():
+        status, body = api("GET", f"/api/v1/ballots/{ballot[0]}", token("truongkhoi"))
+        assert status == 200, body
+        return body["questions"][0]["id"]
+
     try:
         step("login page", login_page)
         step("wrong password", wrong_password)
@@ -420,6 +491,9 @@ def main():
         step("office reopens signing for a unit", office_reopens_signing)
         step("the leader opens the covenant and amends it", leader_opens_covenant)
         step("a head signs the sealed covenant", head_signs)
+        step("the leader opens a ballot session, marks presence, opens a question", leader_opens_ballot_session)
+        step("two heads vote and check their receipts", two_heads_vote)
+        step("the committee closes; the result and the record show", committee_closes_and_result_shows)
     finally:
         d.quit()
     print(f"{passed} passed, {failed} failed")
