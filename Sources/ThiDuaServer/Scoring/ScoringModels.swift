@@ -73,8 +73,11 @@ final class ScoreMarkModel: Model, @unchecked Sendable {
     /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
     var properties: [any AnyProperty] { [$id, $sheetID, $criterion, $valueKind, $points, $target, $actual, $done, $events, $comment] }
 
-    var value: MarkValue? {
-        switch valueKind {
+    var value: MarkValue? { Self.value(kind: valueKind, points: points, target: target, actual: actual, done: done, events: events) }
+
+    /// A mark's value from its columns (nil for a kind or a combination that is not one).
+    static func value(kind: String, points: Int64?, target: Int64?, actual: Int64?, done: Bool?, events: Int?) -> MarkValue? {
+        switch kind {
         case "points": points.map { .points(Points(hundredths: $0)) }
         case "targetActual": actual.map { .targetActual(target: target.map(Points.init(hundredths:)), actual: Points(hundredths: $0)) }
         case "done": done.map { .done($0) }

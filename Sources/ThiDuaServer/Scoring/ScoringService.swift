@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import ThiDuaCore
 import Vapor
@@ -374,9 +375,9 @@ enum ScoringService {
     static func load(_ ctx: Context, on db: any Database) async throws -> Loaded {
         let sheets = try await ScoreSheetModel.query(on: db).filter(\.$roundID == ctx.id).all()
         let byID = Dictionary(uniqueKeysWithValues: sheets.compactMap { s in s.id.map { ($0, s) } })
-        let rows = byID.isEmpty ? [] : try await ScoreMarkModel.query(on: db).filter(\.$sheetID ~~ Array(byID.keys)).all()
+        let rows = byID.isEmpty ? [] : try await markRows(round: ctx.id, on: db)
         let marks: [ScoreMark] = rows.compactMap { r in
-            guard let sheet = byID[r.sheetID], let scorer = Scorer(key: sheet.scorer), let value = r.value else { return nil }
+            guard let sheet = byID[r.sheet_id], let scorer = Scorer(key: sheet.scorer), let value = r.value else { return nil }
             return ScoreMark(unit: sheet.unitID, criterion: r.criterion, scorer: scorer, value: value, comment: r.comment)
         }
         let conflicts = try await ScoringConflictModel.query(on: db).filter(\.$roundID == ctx.id).all()
@@ -385,6 +386,38 @@ enum ScoringService {
         let corrections = try await ScoringCorrectionModel.query(on: db).filter(\.$roundID == ctx.id).sort(\.$revision).all()
         return Loaded(sheets: sheets, marks: marks, conflicts: conflicts, appeals: appeals, corrections: corrections,
                       overrides: overrides(appeals: appeals, corrections: corrections))
+    }
+
+    /// A mark as read for consolidation: its plain columns, without Fluent's model machinery (a round holds a mark
+    /// per criterion, unit and scorer, about 700 in the demo; building models for them was most of a results page).
+    struct MarkRow: Decodable, Sendable {
+        var sheet_id: UUID
+        var criterion: String
+        var value_kind: String
+        var points: Int64?, target: Int64?, actual: Int64?
+        var done: Bool?
+        var events: Int?
+        var comment: String
+
+        var value: MarkValue? { ScoreMarkModel.value(kind: value_kind, points: points, target: target, actual: actual, done: done, events: events) }
+    }
+
+    /// Every mark of a round's sheets, in one query.
+    static func markRows(round: UUID, on db: any Database) async throws -> [MarkRow] {
+        guard let sql = db as? any SQLDatabase else {
+            let sheets = try await ScoreSheetModel.query(on: db).filter(\.$roundID == round).all().compactMap(\.id)
+            return try await ScoreMarkModel.query(on: db).filter(\.$sheetID ~~ sheets).all().map {
+                MarkRow(sheet_id: $0.sheetID, criterion: $0.criterion, value_kind: $0.valueKind, points: $0.points, target: $0.target, actual: $0.actual,
+                        done: $0.done, events: $0.events, comment: $0.comment)
+            }
+        }
+        let m = ScoreMarkModel.schema
+        return try await sql.select()
+            .columns(["sheet_id", "criterion", "value_kind", "points", "target", "actual", "done", "events", "comment"].map { SQLColumn($0, table: m) })
+            .from(m)
+            .join(ScoreSheetModel.schema, on: SQLColumn("sheet_id", table: m), .equal, SQLColumn("id", table: ScoreSheetModel.schema))
+            .where(SQLColumn("round_id", table: ScoreSheetModel.schema), .equal, SQLBind(round))
+            .all(decoding: MarkRow.self)
     }
 
     /// The overrides the answers and corrections make, as consolidation applies them.

@@ -153,11 +153,11 @@ enum ScoringViews {
     /// Loads the round's data once, and its publications when published.
     static func shown(_ ctx: ScoringService.Context, on db: any Database) async throws -> Shown {
         let data = try await ScoringService.load(ctx, on: db)
-        var shown = Shown(data: data, result: ScoringService.result(ctx, data, revision: 0))
-        guard ctx.scope.phase == .published else { return shown }
+        guard ctx.scope.phase == .published else { return Shown(data: data, result: ScoringService.result(ctx, data, revision: 0)) }
         let rows = try await ScoringResultModel.query(on: db).filter(\.$roundID == ctx.id).sort(\.$revision).all()
+        let recomputed = ScoringService.result(ctx, data, revision: rows.last?.revision ?? 0)
+        var shown = Shown(data: data, result: recomputed)
         if let last = rows.last, let frozen = try? last.decoded() {
-            let recomputed = ScoringService.result(ctx, data, revision: last.revision)
             shown.publication = .init(revision: last.revision, publishedAt: VietnameseFormat.dateTime(last.publishedAt), publishedBy: last.publishedBy,
                                       digest: last.digest, fingerprint: CovenantSeal.fingerprint(last.digest),
                                       auditAnchor: last.auditSeq.map { "nhật ký #\($0), \(CovenantSeal.fingerprint(last.auditHead ?? ""))" },
