@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import ThiDuaServer
 import ThiDuaCore
+import ThiDuaDocuments
 import VaporTesting
 
 /// A bloc's acclamation through the API: voters fixed at creation, presence and quorum, secret ballots with
@@ -99,6 +100,16 @@ struct BallotServerTests {
         #expect(result.elected == ["c1"] && result.counts == BallotCounts(issued: 8, received: 8, valid: 8, invalid: 0, paper: 1, written: 1))
         #expect(result.candidates[0].arithmetic == "8/9 = 88,9 % ≥ 80 % tổng số thành viên → đạt", "\(result.candidates[0].arithmetic)")
         #expect(try await Self.vote(app, sid, qid, try await token(app, "thutruong.\(codes[7])"), ["c1": "yes", "c2": "no"]).status == .conflict, "closed")
+        // The vote-count minutes: the counts, the arithmetic, the rule's article, the committee.
+        let docx = try await api(app, .GET, "/api/v1/ballots/\(sid)/questions/\(qid)/minutes.docx", token: try await token(app, "thutruong.\(codes[3])"))
+        #expect(docx.status == .ok)
+        let xml = String(decoding: try #require(try OOXMLPackage.parts(of: Data(buffer: docx.body))["word/document.xml"]), as: UTF8.self)
+        for text in ["BIÊN BẢN KIỂM PHIẾU", "Số phiếu phát ra: 8; số phiếu thu về: 8; số phiếu hợp lệ: 8", "Tổng số thành viên: 9; có mặt: 8; vắng mặt: 1",
+                     "8/9 = 88,9 % ≥ 80 % tổng số thành viên → đạt", "TT 01/2019/TT-VKSTC", "Trúng: Thanh tra tỉnh Nghệ An.", "Trần Thị Bình"] {
+            #expect(xml.contains(XMLText.escape(text)), "\(text)")
+        }
+        #expect(try await api(app, .GET, "/api/v1/ballots/\(sid)/questions/\(UUID())/minutes.docx", token: lead).status == .notFound)
+        #expect(try await api(app, .GET, "/api/v1/ballots/\(sid)/questions/\(qid)/minutes.docx", token: try await token(app, "khach")).status == .forbidden)
 
         // The record: only once the session is closed; then it verifies, and a receipt proves its ballot was counted.
         #expect(try await api(app, .GET, "/api/v1/ballots/\(sid)/record.json", token: lead).status == .conflict)

@@ -461,6 +461,12 @@ def main():
         until(lambda: d.find_elements(By.CSS_SELECTOR, "table.result"), "the result")
         assert "8/9 = 88,9 % ≥ 80 % tổng số thành viên → đạt" in d.page_source, "the arithmetic"
         assert "Trúng: Thanh tra tỉnh Nghệ An." in d.page_source
+        import docx
+        minutes = docx.Document(io.BytesIO(fetch(d.find_element(By.ID, "minutes-1").get_attribute("href"))))
+        text = "\n".join(p.text for p in minutes.paragraphs)
+        assert "BIÊN BẢN KIỂM PHIẾU" in text and "Trúng: Thanh tra tỉnh Nghệ An." in text, text[:400]
+        with open(os.path.join(SHOTS, "bien-ban-kiem-phieu.docx"), "wb") as f:
+            f.write(fetch(d.find_element(By.ID, "minutes-1").get_attribute("href")))
         d.find_element(By.ID, "close-session").click()
         until(lambda: d.find_elements(By.ID, "record"), "the closed session")
         record = json.loads(fetch(d.find_element(By.ID, "record").get_attribute("href")))

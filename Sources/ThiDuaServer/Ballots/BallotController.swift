@@ -70,6 +70,8 @@ struct BallotController {
             return ReceiptAnswer(counted: q != nil, questionID: q, question: title)
         }
         pages.on(.GET, "ballots", ":sessionID", "record.json", policy: .signedIn, use: record)
+        pages.on(.GET, "ballots", ":sessionID", "questions", ":questionID", "minutes.docx", policy: .signedIn, use: minutes)
+        api.on(.GET, "ballots", ":sessionID", "questions", ":questionID", "minutes.docx", policy: .signedIn, use: minutes)
         pages.on(.GET, "ballots", policy: .signedIn, use: listPage)
         pages.on(.POST, "ballots", policy: organisers) { req in
             let form = try req.content.decode([String: String].self)
@@ -204,6 +206,12 @@ struct BallotController {
         res.headers.contentType = .json
         res.headers.replaceOrAdd(name: .contentDisposition, value: Downloads.disposition("phien-bo-phieu-\(ctx.session.year).json"))
         return res
+    }
+
+    @Sendable func minutes(_ req: Request) async throws -> Response {
+        let ctx = try await context(req)
+        let data = try await BallotService.minutes(ctx, questionID(req), caller: try Caller(req), province: req.application.thiduaConfig.province)
+        return Downloads.file(data, type: Downloads.docx, filename: "bien-ban-kiem-phieu-\(ctx.session.year).docx")
     }
 
     func context(_ req: Request) async throws -> BallotService.Context {

@@ -14,6 +14,7 @@ enum BallotPath: SitePath {
     case referral(UUID, question: UUID)
     case closeSession(UUID)
     case record(UUID)
+    case minutes(UUID, question: UUID)
     case receipts(UUID)
 
     var segments: [String] {
@@ -30,6 +31,7 @@ enum BallotPath: SitePath {
         case .referral(let s, let q): ["ballots", s.uuidString, "questions", q.uuidString, "referral"]
         case .closeSession(let s): ["ballots", s.uuidString, "close"]
         case .record(let s): ["ballots", s.uuidString, "record.json"]
+        case .minutes(let s, let q): ["ballots", s.uuidString, "questions", q.uuidString, "minutes.docx"]
         case .receipts(let s): ["ballots", s.uuidString, "receipts", "check"]
         }
     }

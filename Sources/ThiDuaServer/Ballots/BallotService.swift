@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import SQLKit
 import ThiDuaCore
+import ThiDuaDocuments
 import Vapor
 
 /// Ballot sessions: voters, presence, questions, secret ballots with receipts, paper batches, written opinions,
@@ -493,6 +494,26 @@ enum BallotService {
             (try? JSONDecoder().decode([String: String].self, from: Data(e.data.utf8)))?["receiptHash"]
         }
         return BallotSessionRecord(session: ctx.id.uuidString, title: ctx.session.title, events: events, questions: out, receipts: receipts, auditHead: ctx.session.auditHead)
+    }
+
+    /// A closed question's vote-count minutes as .docx (Decree 30/2020 layout), for whoever may see the session.
+    static func minutes(_ ctx: Context, _ qid: UUID?, caller: Caller, province: String) async throws -> Data {
+        guard caller.principal.canViewSession(ctx.scope) else { throw DomainError.forbidden("Bạn không xem được phiên bỏ phiếu này.") }
+        let m = try await question(ctx, qid, on: caller.db)
+        guard m.state == "closed", let result = m.decodedResult() else { throw DomainError.conflict("Biên bản kiểm phiếu chỉ có sau khi kiểm phiếu.") }
+        var bodyName = "Hội đồng Thi đua – Khen thưởng tỉnh \(province)"
+        var isDemo = false
+        if let b = ctx.session.blocID, let bloc = try await Bloc.find(b, on: caller.db) {
+            bodyName = bloc.name
+            isDemo = try await BlocYear.query(on: caller.db).filter(\.$blocID == b).filter(\.$year == ctx.session.year).first()?.leadershipIsDemo ?? false
+        }
+        let events = try await BallotEventModel.query(on: caller.db).filter(\.$sessionID == ctx.id).sort(\.$seq, .descending).first()
+        let committee = m.committee.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        return try BallotMinutesDocument(
+            parentAgency: "UBND tỉnh \(province)", bodyName: bodyName, place: province, date: VietnameseFormat.day(ctx.session.closedAt ?? caller.now),
+            sessionTitle: ctx.session.title, question: try m.question(), result: result, members: m.members ?? ctx.members, present: m.present ?? ctx.present,
+            committee: committee, committeeNote: m.committeeNote, referral: m.referral,
+            recordLine: "Nhật ký của phiên: \(events?.seq ?? 0) sự kiện, mã cuối \(CovenantSeal.fingerprint(events?.hash ?? ""))", isDemo: isDemo).docx()
     }
 
     /// The question a receipt's ballot was counted in, if any (the receipt says nothing of what the ballot said).

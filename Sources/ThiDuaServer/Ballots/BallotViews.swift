@@ -85,7 +85,7 @@ enum BallotViews {
                                    participation: organiser ? Dictionary(taken.map { (names[$0.voterKey] ?? "?", $0.channel) }, uniquingKeysWith: { a, _ in a }) : nil,
                                    canChair: p.canChair(candidateUnits: Set(q.candidates.compactMap(\.unitID)), ctx.scope),
                                    result: m.state == "closed" ? m.decodedResult() : nil, committee: committee, committeeNote: m.committeeNote,
-                                   referral: m.referral, minutesURL: nil))
+                                   referral: m.referral, minutesURL: m.state == "closed" ? BallotPath.minutes(ctx.id, question: m.id!).url : nil))
         }
         let quorum = catalogue.voteRule(body: ctx.session.voteBody, award: nil, regime: ctx.session.regime).quorum
         return BallotSessionDTO(id: ctx.id, body: ctx.session.body, bodyLabel: ctx.session.voteBody.label, blocID: ctx.session.blocID, year: ctx.session.year,
