@@ -141,6 +141,25 @@ struct BallotServerTests {
         #expect(try await BallotParticipationModel.query(on: app.db).count() == 9)
     }
 
+    @Test("The demo's 2018 acclamation: the flag and two Bằng khen, counted, with minutes and a record that verifies")
+    func demoSession() async throws {
+        try await withThiDua(demo: true, demoRound: true) { app, _ in
+            let lead = try await token(app, "truongkhoi")
+            let sessions = try await api(app, .GET, "/api/v1/ballots?year=2018", token: try await token(app, "thutruong.congan")).decoded([BallotViews.SessionRef].self)
+            let ref = try #require(sessions.first)
+            #expect(sessions.count == 1 && ref.state == "closed")
+            let s = try await api(app, .GET, "/api/v1/ballots/\(ref.id)", token: lead).decoded(BallotSessionDTO.self)
+            #expect(s.present == 9 && s.questions.count == 2 && s.questions.allSatisfy { $0.state == "closed" && $0.minutesURL != nil })
+            let flag = try #require(s.questions[0].result), praise = try #require(s.questions[1].result)
+            #expect(flag.elected.count == 1 && flag.candidates[0].arithmetic == "8/9 = 88,9 % ≥ 80 % tổng số thành viên → đạt")
+            #expect(praise.elected == ["c1", "c2"] && praise.candidates[2].passed == false)
+            let file = try await api(app, .GET, "/api/v1/ballots/\(ref.id)/record.json", token: lead)
+            let record = try JSONDecoder().decode(BallotSessionRecord.self, from: Data(buffer: file.body))
+            #expect(BallotVerifier.problems(record).isEmpty && record.receipts.count == 18)
+            #expect(try await api(app, .GET, "/api/v1/ballots/\(ref.id)/questions/\(s.questions[1].id)/minutes.docx", token: lead).status == .ok)
+        }
+    }
+
     @Test("Fifty ballots from one voter at once: exactly one in the box; the box is rewritten on every ballot")
     func oneBallotEach() async throws {
         try await withThiDua(demo: true) { app, _ in

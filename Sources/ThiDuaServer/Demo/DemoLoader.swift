@@ -135,7 +135,10 @@ enum DemoLoader {
         }
         // The year-end round goes through the scoring services, each step its own audited transaction.
         // Only by the start that loaded the demo (of several starting together, one), and only that once.
-        if scoringRound && firstLoad { try await DemoScoring.load(app) }
+        if scoringRound && firstLoad {
+            try await DemoScoring.load(app)
+            try await DemoBallots.load(app)
+        }
         app.operatorConsole.announce("""
         ================================================================
          ThiDua – dữ liệu minh họa: \(blocName), Nghệ An, năm \(year)

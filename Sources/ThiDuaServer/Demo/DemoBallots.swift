@@ -1,0 +1,61 @@
+import Fluent
+import Foundation
+import ThiDuaCore
+import Vapor
+
+/// The demo bloc's year-end acclamation of 2018, voted through the same services as a real session: the nine heads
+/// present, a secret ballot on the leading unit to propose for the province's flag (the two best of the published
+/// ranking) and one choosing two units for the Chairman's Bằng khen, counted by a named committee. Illustrative
+/// votes and names, not the bloc's real results.
+enum DemoBallots {
+    static let title = "Hội nghị tổng kết phong trào thi đua năm 2018 của khối – bình xét, suy tôn"
+
+    static func load(_ app: Application) async throws {
+        let db = app.db
+        guard let bloc = try await Bloc.query(on: db).filter(\.$name == DemoLoader.blocName).first(), let blocID = bloc.id else { return }
+        guard try await BallotSessionModel.query(on: db).filter(\.$blocID == blocID).filter(\.$year == DemoLoader.year).first() == nil,
+              let round = try await ScoringRoundModel.query(on: db).filter(\.$blocID == blocID).filter(\.$year == DemoLoader.year).filter(\.$kind == RoundKind.yearEnd.rawValue).first()
+        else { return }
+        func caller(_ username: String) async throws -> Caller {
+            guard let user = try await User.query(on: db).filter(\.$username == username).first() else {
+                throw DomainError.notFound("Không có tài khoản minh họa \(username).")
+            }
+            let grants = try await RoleGrantModel.query(on: db).filter(\.$userID == user.requireID()).all().compactMap(\.grant)
+            return Caller(principal: Principal(userID: try user.requireID(), username: username, grants: grants), db: db, now: app.clock.now(),
+                          auditKey: app.auditKey, files: app.fileStore)
+        }
+        let ranking = try await ScoringViews.shown(try await ScoringService.context(round, on: db), on: db).result.ranking
+        guard ranking.count >= 4 else { return }
+        let lead = try await caller("truongkhoi")
+        let catalogue = app.catalogue
+        let id = try await BallotService.create(.init(body: "bloc", blocID: blocID.uuidString, year: DemoLoader.year, title: title), caller: lead, catalogue: catalogue)
+        var ctx = try await BallotService.context(sessionID: id, on: db)
+        for v in ctx.voters { try await BallotService.presence(ctx, .init(voterKey: v.voterKey.uuidString, present: true), caller: lead) }
+        ctx = try await BallotService.context(sessionID: id, on: db)
+        let flag = try await BallotService.addQuestion(ctx, .init(title: "Suy tôn đơn vị dẫn đầu khối đề nghị tặng Cờ thi đua của UBND tỉnh năm 2018", award: "CO_TINH",
+                                                                  candidates: ranking.prefix(2).map { .init(name: $0.name, unitID: $0.unit.uuidString) },
+                                                                  form: "approveEach", seats: 1), caller: lead, catalogue: catalogue)
+        let praise = try await BallotService.addQuestion(ctx, .init(title: "Bình xét hai đơn vị đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh năm 2018", award: "BK_TINH",
+                                                                    candidates: ranking[1...3].map { .init(name: $0.name, unitID: $0.unit.uuidString) },
+                                                                    form: "chooseUpTo", seats: 2), caller: lead, catalogue: catalogue)
+        let committee = ["Nguyễn Văn Hùng (minh họa)", "Lê Thị Hoa (minh họa)"]
+        let codes = DemoLoader.units.map(\.code)
+        // The flag: eight heads for the first of the ranking, one for the second.
+        try await BallotService.openQuestion(ctx, flag, caller: lead, catalogue: catalogue)
+        for (i, code) in codes.enumerated() {
+            ctx = try await BallotService.context(sessionID: id, on: db)
+            let marks = i == 4 ? ["c1": "no", "c2": "yes"] : ["c1": "yes", "c2": "no"]
+            _ = try await BallotService.vote(ctx, flag, .init(ballot: BallotInput(marks: marks)), caller: try await caller("thutruong.\(code)"))
+        }
+        _ = try await BallotService.closeQuestion(ctx, flag, .init(committee: committee), caller: lead)
+        // The Bằng khen: two of three kept on each ballot, the second and third of the ranking most often.
+        ctx = try await BallotService.context(sessionID: id, on: db)
+        try await BallotService.openQuestion(ctx, praise, caller: lead, catalogue: catalogue)
+        for (i, code) in codes.enumerated() {
+            let chosen = i % 3 == 0 ? ["c1", "c3"] : i % 3 == 1 ? ["c1", "c2"] : ["c2", "c1"]
+            _ = try await BallotService.vote(ctx, praise, .init(ballot: BallotInput(chosen: chosen)), caller: try await caller("thutruong.\(code)"))
+        }
+        _ = try await BallotService.closeQuestion(ctx, praise, .init(committee: committee), caller: lead)
+        try await BallotService.closeSession(try await BallotService.context(sessionID: id, on: db), caller: lead)
+    }
+}
