@@ -157,6 +157,38 @@ struct BallotServerTests {
             let record = try JSONDecoder().decode(BallotSessionRecord.self, from: Data(buffer: file.body))
             #expect(BallotVerifier.problems(record).isEmpty && record.receipts.count == 18)
             #expect(try await api(app, .GET, "/api/v1/ballots/\(ref.id)/questions/\(s.questions[1].id)/minutes.docx", token: lead).status == .ok)
+            let meeting = try await api(app, .GET, "/api/v1/ballots/\(ref.id)/minutes.docx", token: lead)
+            let xml = String(decoding: try #require(try OOXMLPackage.parts(of: Data(buffer: meeting.body))["word/document.xml"]), as: UTF8.self)
+            #expect(xml.contains("BIÊN BẢN") && xml.contains("Có mặt 9/9") && xml.contains("Bình xét hai đơn vị") && xml.contains("Kết quả: "))
+        }
+    }
+
+    /// Every row of every table, as JSON (each model is `Codable` through its fields).
+    static func rows<M: Model>(_ type: M.Type, on db: any Database) async throws -> [String] {
+        let e = JSONEncoder()
+        return try await M.query(on: db).all().map { String(decoding: try e.encode($0), as: UTF8.self) }
+    }
+
+    @Test("Secrecy: after a vote, no table links a ballot to its voter")
+    func secrecy() async throws {
+        try await withThiDua(demo: true, demoRound: true) { app, _ in
+            let box = try await BallotBoxModel.query(on: app.db).all()
+            #expect(box.count == 18)
+            let ballotIDs = box.compactMap { $0.id?.uuidString }
+            let voters = try await BallotVoterModel.query(on: app.db).all()
+            let users = try await User.query(on: app.db).all().compactMap { $0.id?.uuidString }
+            let identities = Set(voters.map(\.voterKey.uuidString) + voters.compactMap { $0.id?.uuidString } + users).map { $0.lowercased() }
+            for type in ThiDuaModels.all {
+                for row in try await Self.rows(type, on: app.db) {
+                    let text = row.lowercased()
+                    if type == BallotBoxModel.self {
+                        #expect(!identities.contains { text.contains($0) }, "a ballot names a voter or a user: \\(row)")
+                        #expect(!text.contains("date") && !text.contains("_at"), "a ballot carries a time: \\(row)")
+                    } else {
+                        #expect(!ballotIDs.contains { text.contains($0.lowercased()) }, "\\(type) refers to a ballot: \\(row)")
+                    }
+                }
+            }
         }
     }
 

@@ -72,6 +72,8 @@ struct BallotController {
         pages.on(.GET, "ballots", ":sessionID", "record.json", policy: .signedIn, use: record)
         pages.on(.GET, "ballots", ":sessionID", "questions", ":questionID", "minutes.docx", policy: .signedIn, use: minutes)
         api.on(.GET, "ballots", ":sessionID", "questions", ":questionID", "minutes.docx", policy: .signedIn, use: minutes)
+        pages.on(.GET, "ballots", ":sessionID", "minutes.docx", policy: .signedIn, use: meetingMinutes)
+        api.on(.GET, "ballots", ":sessionID", "minutes.docx", policy: .signedIn, use: meetingMinutes)
         pages.on(.GET, "ballots", policy: .signedIn, use: listPage)
         pages.on(.POST, "ballots", policy: organisers) { req in
             let form = try req.content.decode([String: String].self)
@@ -139,8 +141,10 @@ struct BallotController {
         try Bounded.list(lines, field: "candidates", label: "Ứng viên", max: 100)
         let units = try await Unit.query(on: req.db).all()
         let byName = Dictionary(units.map { (VietnameseText.searchKey($0.officialName), $0.id!) }, uniquingKeysWith: { a, _ in a })
+        let round = (form["fromRound"] ?? "").isEmpty ? nil : form["fromRound"]
         return .init(title: form["title"], award: form["award"].flatMap { $0.isEmpty ? nil : $0 },
                      candidates: lines.map { .init(name: $0, unitID: byName[VietnameseText.searchKey($0)]?.uuidString) },
+                     fromRound: round, top: round == nil ? nil : try Bounded.int(text: form["top"], field: "top", label: "Số đơn vị đứng đầu", in: 1...100),
                      form: form["form"], seats: try Bounded.int(text: form["seats"], field: "seats", label: "Số suất", in: 1...100), abstain: form["abstain"] == "1")
     }
 
@@ -164,6 +168,8 @@ struct BallotController {
         var presenceURL: String; var questionsURL: String; var closeURL: String
         var canAddQuestion: Bool; var canCloseSession: Bool
         var awards: [Award]
+        /// The bloc's published scoring rounds of the year, to take candidates from their ranking.
+        var rounds: [Award]
         var questions: [Q]
         struct Award: Encodable, Sendable { var code: String; var name: String }
         struct Q: Encodable, Sendable {
@@ -187,9 +193,15 @@ struct BallotController {
                          voted: mine.filter(\.value).map { names[$0.key]?.0 ?? "?" }, chooseUpTo: q.formKind == "chooseUpTo", abstain: q.abstain)
         }
         let awards = req.application.catalogue.awards.values.sorted { $0.code < $1.code }.map { SessionPage.Award(code: $0.code, name: $0.name) }
+        var rounds: [SessionPage.Award] = []
+        if let bloc = s.blocID {
+            rounds = try await ScoringRoundModel.query(on: req.db).filter(\.$blocID == bloc).filter(\.$year == s.year)
+                .filter(\.$phase == RoundPhase.published.rawValue).all()
+                .map { .init(code: $0.id!.uuidString, name: "\($0.roundKind.label) \($0.year)") }
+        }
         let page = SessionPage(s: s, receipt: receipt, presenceURL: BallotPath.presence(s.id).url, questionsURL: BallotPath.questions(s.id).url,
                                closeURL: BallotPath.closeSession(s.id).url, canAddQuestion: open && s.canOrganise,
-                               canCloseSession: open && s.canOrganise && !s.questions.contains { $0.state == "open" }, awards: awards, questions: questions)
+                               canCloseSession: open && s.canOrganise && !s.questions.contains { $0.state == "open" }, awards: awards, rounds: rounds, questions: questions)
         return try await Pages.render(req, "ballots/session", title: s.title, page, status: receipt == nil ? .ok : .created)
     }
 
@@ -212,6 +224,12 @@ struct BallotController {
         let ctx = try await context(req)
         let data = try await BallotService.minutes(ctx, questionID(req), caller: try Caller(req), province: req.application.thiduaConfig.province)
         return Downloads.file(data, type: Downloads.docx, filename: "bien-ban-kiem-phieu-\(ctx.session.year).docx")
+    }
+
+    @Sendable func meetingMinutes(_ req: Request) async throws -> Response {
+        let ctx = try await context(req)
+        let data = try await BallotService.meetingMinutes(ctx, caller: try Caller(req), province: req.application.thiduaConfig.province)
+        return Downloads.file(data, type: Downloads.docx, filename: "bien-ban-hop-\(ctx.session.year).docx")
     }
 
     func context(_ req: Request) async throws -> BallotService.Context {

@@ -15,6 +15,7 @@ enum BallotPath: SitePath {
     case closeSession(UUID)
     case record(UUID)
     case minutes(UUID, question: UUID)
+    case meetingMinutes(UUID)
     case receipts(UUID)
 
     var segments: [String] {
@@ -31,6 +32,7 @@ enum BallotPath: SitePath {
         case .referral(let s, let q): ["ballots", s.uuidString, "questions", q.uuidString, "referral"]
         case .closeSession(let s): ["ballots", s.uuidString, "close"]
         case .record(let s): ["ballots", s.uuidString, "record.json"]
+        case .meetingMinutes(let s): ["ballots", s.uuidString, "minutes.docx"]
         case .minutes(let s, let q): ["ballots", s.uuidString, "questions", q.uuidString, "minutes.docx"]
         case .receipts(let s): ["ballots", s.uuidString, "receipts", "check"]
         }

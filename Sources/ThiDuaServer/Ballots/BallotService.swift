@@ -123,6 +123,9 @@ enum BallotService {
         var title: String?
         var award: String?
         var candidates: [CandidateInput]?
+        /// Instead of `candidates`: the first `top` units of a published scoring round of the session's bloc and year.
+        var fromRound: String?
+        var top: Int?
         /// "approveEach" or "chooseUpTo".
         var form: String?
         var seats: Int?
@@ -146,7 +149,11 @@ enum BallotService {
             award = code
         }
         try Bounded.list(input.candidates, field: "candidates", label: "Ứng viên", max: 100)
-        let raw = input.candidates ?? []
+        var raw = input.candidates ?? []
+        if let round = try parseUUID(input.fromRound, field: "fromRound", label: "Đợt chấm điểm") {
+            guard raw.isEmpty else { throw DomainError.invalid("Hoặc nhập ứng viên, hoặc lấy từ kết quả chấm điểm, không cả hai.", field: "fromRound") }
+            raw = try await rankingCandidates(ctx, round: round, top: input.top, on: caller.db)
+        }
         guard !raw.isEmpty else { throw DomainError.invalid("Hãy nhập ít nhất một ứng viên.", field: "candidates") }
         var candidates: [Candidate] = []
         for (i, c) in raw.enumerated() {
@@ -183,6 +190,18 @@ enum BallotService {
                          ownUnitVotes: input.ownUnitVotes ?? true, tieRule: tie)
         try await store(q, id: qid, number: number, award: award, previous: nil, ctx: ctx, caller: caller)
         return qid
+    }
+
+    /// The first `top` units of a published round of the session's bloc and year, in ranking order.
+    static func rankingCandidates(_ ctx: Context, round: UUID, top: Int?, on db: any Database) async throws -> [CandidateInput] {
+        let rc = try await ScoringService.context(roundID: round, on: db)
+        guard rc.round.blocID == ctx.session.blocID, rc.round.year == ctx.session.year else {
+            throw DomainError.invalid("Đợt chấm điểm này không thuộc khối và năm của phiên bỏ phiếu.", field: "fromRound")
+        }
+        guard rc.scope.phase == .published else { throw DomainError.conflict("Kết quả chấm điểm của đợt này chưa được công bố.") }
+        let n = try Bounded.int(top ?? 3, field: "top", label: "Số đơn vị đứng đầu", in: 1...max(rc.memberIDs.count, 1))
+        let ranking = try await ScoringViews.shown(rc, on: db).result.ranking
+        return ranking.prefix(n).map { CandidateInput(name: $0.name, unitID: $0.unit.uuidString) }
     }
 
     static func store(_ q: Question, id qid: UUID, number: Int, award: String?, previous: UUID?, ctx: Context, caller: Caller) async throws {
@@ -514,6 +533,26 @@ enum BallotService {
             sessionTitle: ctx.session.title, question: try m.question(), result: result, members: m.members ?? ctx.members, present: m.present ?? ctx.present,
             committee: committee, committeeNote: m.committeeNote, referral: m.referral,
             recordLine: "Nhật ký của phiên: \(events?.seq ?? 0) sự kiện, mã cuối \(CovenantSeal.fingerprint(events?.hash ?? ""))", isDemo: isDemo).docx()
+    }
+
+    /// The session's meeting minutes as .docx: who was present, who chaired, each question's rule, counts and outcome.
+    static func meetingMinutes(_ ctx: Context, caller: Caller, province: String) async throws -> Data {
+        guard caller.principal.canViewSession(ctx.scope) else { throw DomainError.forbidden("Bạn không xem được phiên bỏ phiếu này.") }
+        var bodyName = "Hội đồng Thi đua – Khen thưởng tỉnh \(province)", chair = "Ban Thi đua – Khen thưởng tỉnh \(province)"
+        var isDemo = false
+        if let b = ctx.session.blocID, let bloc = try await Bloc.find(b, on: caller.db) {
+            bodyName = bloc.name
+            let by = try await BlocYear.query(on: caller.db).filter(\.$blocID == b).filter(\.$year == ctx.session.year).first()
+            isDemo = by?.leadershipIsDemo ?? false
+            if let leader = by?.leaderUnitID, let unit = try await Unit.find(leader, on: caller.db) { chair = "đơn vị trưởng khối – \(unit.officialName)" }
+        }
+        let questions = try await BallotQuestionModel.query(on: caller.db).filter(\.$sessionID == ctx.id).sort(\.$number).all()
+        let last = try await BallotEventModel.query(on: caller.db).filter(\.$sessionID == ctx.id).sort(\.$seq, .descending).first()
+        return try BallotMeetingMinutesDocument(
+            parentAgency: "UBND tỉnh \(province)", bodyName: bodyName, place: province, date: VietnameseFormat.day(ctx.session.closedAt ?? caller.now),
+            sessionTitle: ctx.session.title, present: ctx.voters.filter(\.present).map(\.name), absent: ctx.voters.filter { !$0.present }.map(\.name),
+            chair: chair, items: try questions.map { .init(question: try $0.question(), result: $0.state == "closed" ? $0.decodedResult() : nil, referral: $0.referral) },
+            recordLine: "Nhật ký của phiên: \(last?.seq ?? 0) sự kiện, mã cuối \(CovenantSeal.fingerprint(last?.hash ?? ""))", isDemo: isDemo).docx()
     }
 
     /// The question a receipt's ballot was counted in, if any (the receipt says nothing of what the ballot said).

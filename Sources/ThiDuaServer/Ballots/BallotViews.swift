@@ -24,6 +24,7 @@ struct BallotSessionDTO: Content, Sendable {
     var questions: [QuestionDTO]
     var auditHead: String?
     var recordURL: String
+    var minutesURL: String
 
     struct Voter: Content, Sendable { var voterKey: UUID; var name: String; var present: Bool }
 
@@ -93,7 +94,8 @@ enum BallotViews {
                                 quorum: quorum.map { "\($0.share) tổng số thành viên (cần \(Quorum.needed($0.share, members: ctx.members)) người; \($0.cites))" },
                                 canOrganise: organiser, myVoterKeys: mine,
                                 voters: ctx.voters.map { .init(voterKey: $0.voterKey, name: $0.name, present: $0.present) },
-                                questions: questions, auditHead: ctx.session.auditHead, recordURL: BallotPath.record(ctx.id).url)
+                                questions: questions, auditHead: ctx.session.auditHead, recordURL: BallotPath.record(ctx.id).url,
+                                minutesURL: BallotPath.meetingMinutes(ctx.id).url)
     }
 
     struct SessionRef: Content, Sendable { var id: UUID; var title: String; var body: String; var year: Int; var state: String; var url: String }

@@ -33,7 +33,7 @@ enum DemoBallots {
         for v in ctx.voters { try await BallotService.presence(ctx, .init(voterKey: v.voterKey.uuidString, present: true), caller: lead) }
         ctx = try await BallotService.context(sessionID: id, on: db)
         let flag = try await BallotService.addQuestion(ctx, .init(title: "Suy tôn đơn vị dẫn đầu khối đề nghị tặng Cờ thi đua của UBND tỉnh năm 2018", award: "CO_TINH",
-                                                                  candidates: ranking.prefix(2).map { .init(name: $0.name, unitID: $0.unit.uuidString) },
+                                                                  fromRound: round.id?.uuidString, top: 2,
                                                                   form: "approveEach", seats: 1), caller: lead, catalogue: catalogue)
         let praise = try await BallotService.addQuestion(ctx, .init(title: "Bình xét hai đơn vị đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh năm 2018", award: "BK_TINH",
                                                                     candidates: ranking[1...3].map { .init(name: $0.name, unitID: $0.unit.uuidString) },

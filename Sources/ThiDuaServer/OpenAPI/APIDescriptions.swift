@@ -213,6 +213,7 @@ enum APIDescriptions {
         "POST /api/v1/ballots/:sessionID/close": .init(summary: "Kết thúc phiên (mọi câu hỏi đã kiểm phiếu); ghi đầu chuỗi nhật ký thay đổi", response: .of(BallotSessionDTO.self)),
         "GET /api/v1/ballots/:sessionID/record.json": .init(summary: "Tệp của phiên (nhật ký nối chuỗi, các phiếu không kèm người bỏ, biên nhận, kết quả) để kiểm bằng `thidua ballots verify`",
                                                             response: .of(BallotSessionRecord.self)),
+        "GET /api/v1/ballots/:sessionID/minutes.docx": .init(summary: "Biên bản họp của phiên (.docx): thành phần, chủ trì, từng nội dung biểu quyết và kết quả", response: docx),
         "GET /api/v1/ballots/:sessionID/questions/:questionID/minutes.docx": .init(summary: "Biên bản kiểm phiếu của một câu hỏi đã kiểm phiếu (.docx, thể thức Nghị định 30/2020)", response: docx),
         "POST /api/v1/ballots/:sessionID/receipts/check": .init(summary: "Kiểm một biên nhận: phiếu đã được tính (không cho biết phiếu ghi gì)",
                                                                 request: .of(BallotController.ReceiptCheck.self), required: ["receipt"], response: .of(BallotController.ReceiptAnswer.self)),
