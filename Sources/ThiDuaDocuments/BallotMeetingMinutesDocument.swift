@@ -34,22 +34,8 @@ public struct BallotMeetingMinutesDocument: Sendable {
 
     public func docx() throws -> Data {
         typealias W = WordML
-        let upper = { (s: String) in s.uppercased(with: Locale(identifier: "vi_VN")) }
-        var body = ""
-        let left = W.text(upper(parentAgency), size: 12, align: .center, after: 0)
-            + W.text(upper(bodyName), bold: true, size: 12, align: .center, after: 0)
-            + W.rule(width: 1200, within: 3700 - 160)
-        let right = W.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold: true, size: 12, align: .center, after: 0)
-            + W.text("Độc lập - Tự do - Hạnh phúc", bold: true, size: 13, align: .center, after: 0)
-            + W.rule(width: 3350, within: 5650 - 160)
-        let dateLine = W.text(CovenantDocument.dateLine(place: place, date), italic: true, size: 13, align: .center, after: 0)
-        body += W.table(widths: [3700, 5650], rows: [[left, right], ["", dateLine]], borders: false)
-        body += W.text("", after: 6)
-        if isDemo { body += W.text("(Văn bản minh họa – dữ liệu demo của ThiDua)", italic: true, size: 12, align: .center) }
-        body += W.text("BIÊN BẢN", bold: true, size: 14, align: .center, after: 0, keepNext: true)
-        body += W.text(sessionTitle, bold: true, size: 14, align: .center, after: 0, keepNext: true)
-        body += W.rule(width: 2800, within: 9355)
-        body += W.text("", size: 6, after: 6)
+        var body = W.officialHeader(parentAgency: parentAgency, issuer: bodyName, place: place, date: date, isDemo: isDemo)
+        body += W.documentTitle("BIÊN BẢN", sessionTitle)
         body += W.text("I. THÀNH PHẦN", bold: true, size: 14, after: 6, keepNext: true)
         body += W.text("Chủ trì: \(chair).", size: 14, firstLine: 720)
         body += W.text("Có mặt \(present.count)/\(present.count + absent.count): " + (present.isEmpty ? "không có." : present.joined(separator: "; ") + "."), size: 14, firstLine: 720)

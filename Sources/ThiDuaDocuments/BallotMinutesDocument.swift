@@ -35,22 +35,8 @@ public struct BallotMinutesDocument: Sendable {
 
     public func docx() throws -> Data {
         typealias W = WordML
-        let upper = { (s: String) in s.uppercased(with: Locale(identifier: "vi_VN")) }
-        var body = ""
-        let left = W.text(upper(parentAgency), size: 12, align: .center, after: 0)
-            + W.text(upper(bodyName), bold: true, size: 12, align: .center, after: 0)
-            + W.rule(width: 1200, within: 3700 - 160)
-        let right = W.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold: true, size: 12, align: .center, after: 0)
-            + W.text("Độc lập - Tự do - Hạnh phúc", bold: true, size: 13, align: .center, after: 0)
-            + W.rule(width: 3350, within: 5650 - 160)
-        let dateLine = W.text(CovenantDocument.dateLine(place: place, date), italic: true, size: 13, align: .center, after: 0)
-        body += W.table(widths: [3700, 5650], rows: [[left, right], ["", dateLine]], borders: false)
-        body += W.text("", after: 6)
-        if isDemo { body += W.text("(Văn bản minh họa – dữ liệu demo của ThiDua)", italic: true, size: 12, align: .center) }
-        body += W.text("BIÊN BẢN KIỂM PHIẾU", bold: true, size: 14, align: .center, after: 0, keepNext: true)
-        body += W.text(question.title + (question.round > 1 ? " (bỏ phiếu lần \(question.round))" : ""), bold: true, size: 14, align: .center, after: 0, keepNext: true)
-        body += W.rule(width: 2800, within: 9355)
-        body += W.text("", size: 6, after: 6)
+        var body = W.officialHeader(parentAgency: parentAgency, issuer: bodyName, place: place, date: date, isDemo: isDemo)
+        body += W.documentTitle("BIÊN BẢN KIỂM PHIẾU", question.title + (question.round > 1 ? " (bỏ phiếu lần \(question.round))" : ""))
         body += W.text("Tại \(sessionTitle), \(question.secret ? "bỏ phiếu kín" : "biểu quyết công khai (giơ tay)"); hình thức: \(question.form.label.lowercased(with: Locale(identifier: "vi_VN"))).",
                        size: 14, firstLine: 720)
         if question.secret {

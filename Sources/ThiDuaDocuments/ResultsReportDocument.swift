@@ -42,21 +42,8 @@ public struct ResultsReportDocument: Sendable {
     public func docx() throws -> Data {
         typealias W = WordML
         let upper = { (s: String) in s.uppercased(with: Locale(identifier: "vi_VN")) }
-        var body = ""
-        let left = W.text(upper(parentAgency), size: 12, align: .center, after: 0)
-            + W.text(upper(blocName), bold: true, size: 12, align: .center, after: 0)
-            + W.rule(width: 1200, within: 3700 - 160)
-        let right = W.text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold: true, size: 12, align: .center, after: 0)
-            + W.text("Độc lập - Tự do - Hạnh phúc", bold: true, size: 13, align: .center, after: 0)
-            + W.rule(width: 3350, within: 5650 - 160)
-        let dateLine = W.text(CovenantDocument.dateLine(place: place, date), italic: true, size: 13, align: .center, after: 0)
-        body += W.table(widths: [3700, 5650], rows: [[left, right], ["", dateLine]], borders: false)
-        body += W.text("", after: 6)
-        if isDemo { body += W.text("(Văn bản minh họa – dữ liệu demo của ThiDua)", italic: true, size: 12, align: .center) }
-        body += W.text("BÁO CÁO", bold: true, size: 14, align: .center, after: 0, keepNext: true)
-        body += W.text("Kết quả chấm điểm thi đua \(roundName) của \(blocName)", bold: true, size: 14, align: .center, after: 0, keepNext: true)
-        body += W.rule(width: 2800, within: 9355)
-        body += W.text("", size: 6, after: 6)
+        var body = W.officialHeader(parentAgency: parentAgency, issuer: blocName, place: place, date: date, isDemo: isDemo)
+        body += W.documentTitle("BÁO CÁO", "Kết quả chấm điểm thi đua \(roundName) của \(blocName)")
         body += W.text("I. CÁCH CHẤM ĐIỂM", bold: true, size: 14, after: 6, keepNext: true)
         for line in method { body += W.text(line, size: 14, firstLine: 720) }
         body += W.text("II. KẾT QUẢ XẾP HẠNG", bold: true, size: 14, after: 6, keepNext: true)
