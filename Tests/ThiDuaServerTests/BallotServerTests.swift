@@ -192,6 +192,49 @@ struct BallotServerTests {
         }
     }
 
+    @Test("The pages: a show of hands with an absent member's written opinion, recorded and counted through the forms")
+    func pagesShowOfHands() async throws {
+        try await withThiDua(demo: true) { app, _ in try await Self.showOfHands(app) }
+    }
+
+    static func showOfHands(_ app: Application) async throws {
+        let (bloc, units) = try await ScoringServerTests.demo(app)
+        let b = try Browser(app)
+        try await b.login("truongkhoi")
+        try await b.get("/ballots?year=2018")
+        let made = try await b.post("/ballots", ["target": bloc.uuidString, "year": "2018", "title": "Họp khối biểu quyết công khai"])
+        #expect(made.status == .seeOther, "\(made.body.string)")
+        let location = try #require(made.headers.first(name: .location))
+        let codes = DemoLoader.units.map(\.code)
+        for c in codes.dropLast() {
+            try await b.get(location)
+            #expect(try await b.post(location + "/presence", ["voterKey": units[c]!.uuidString, "present": "1"]).status == .seeOther)
+        }
+        try await b.get(location)
+        let added = try await b.post(location + "/questions", ["title": "Đề nghị tặng Bằng khen", "award": "BK_TINH", "candidates": "Cục Thi hành án dân sự tỉnh Nghệ An\r\nTòa án nhân dân tỉnh Nghệ An",
+                                                             "form": "approveEach", "open": "1"])
+        #expect(added.status == .seeOther, "\(added.body.string)")
+        let page = try await b.get(location)
+        #expect(page.body.string.contains("biểu quyết công khai") && page.body.string.contains("open-1"))
+        let sid = try #require(UUID(uuidString: String(location.split(separator: "/").last ?? "")))
+        let s = try await api(app, .GET, "/api/v1/ballots/\(sid)", token: try await token(app, "truongkhoi")).decoded(BallotSessionDTO.self)
+        let q = try #require(s.questions.first)
+        #expect(!q.secret && q.candidates.map(\.unitID) == [units["thads"], units["tand"]], "member units recognised by name")
+        #expect(try await b.post(location + "/questions/\(q.id)/open", [:]).status == .seeOther)
+        let open = try await b.get(location)
+        #expect(open.body.string.contains("written-1") && !open.body.string.contains("vote-1"), "the written opinion form; no ballot for a show of hands")
+        // The absent member (the last unit) sends its opinion in writing.
+        #expect(try await b.post(location + "/questions/\(q.id)/written", ["voterKey": units[codes.last!]!.uuidString, "mark.c1": "yes", "mark.c2": "no"]).status == .seeOther)
+        try await b.get(location)
+        let bad = try await b.post(location + "/questions/\(q.id)/close", ["yes.1": "9", "no.1": "0", "yes.2": "3", "no.2": "5"])
+        #expect(bad.status == .unprocessableEntity, "9 hands of 8 present")
+        try await b.get(location)
+        #expect(try await b.post(location + "/questions/\(q.id)/close", ["yes.1": "7", "no.1": "1", "yes.2": "3", "no.2": "5"]).status == .seeOther)
+        let done = try await b.get(location)
+        // 7 hands + 1 written = 8 of 9 (more than half); 3 of 9 fails.
+        #expect(done.body.string.contains("8/9 = 88,9 %") && done.body.string.contains("Trúng: Cục Thi hành án dân sự tỉnh Nghệ An."), "\(done.body.string.suffix(3000))")
+    }
+
     @Test("Fifty ballots from one voter at once: exactly one in the box; the box is rewritten on every ballot")
     func oneBallotEach() async throws {
         try await withThiDua(demo: true) { app, _ in

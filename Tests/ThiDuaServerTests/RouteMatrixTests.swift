@@ -156,6 +156,7 @@ import VaporTesting
         "POST /ballots/:sessionID/questions/:questionID/close office|blocLead",
         "POST /ballots/:sessionID/questions/:questionID/open office|blocLead",
         "POST /ballots/:sessionID/questions/:questionID/vote unitHead|council",
+        "POST /ballots/:sessionID/questions/:questionID/written office|blocLead",
         "POST /blocs office",
         "POST /blocs/:blocID office",
         "POST /blocs/:blocID/covenant office|blocLead",

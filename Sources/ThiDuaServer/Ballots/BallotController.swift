@@ -106,23 +106,32 @@ struct BallotController {
         pages.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "vote", policy: voters) { req in
             let ctx = try await self.context(req)
             let form = try req.content.decode([String: String].self)
-            var marks: [String: String] = [:], chosen: [String] = []
-            for (k, v) in form {
-                if k.hasPrefix("mark.") { marks[String(k.dropFirst(5))] = v }
-                if k.hasPrefix("chosen."), v == "1" { chosen.append(String(k.dropFirst(7))) }
-            }
-            let m = try await BallotService.question(ctx, self.questionID(req), on: req.db)
-            let ballot: BallotInput = if case .chooseUpTo = try m.question().form { BallotInput(chosen: chosen.sorted()) } else { BallotInput(marks: marks) }
+            let ballot = try await self.ballotForm(ctx, form, req)
             let receipt = try await BallotService.vote(ctx, self.questionID(req), .init(voterKey: form["voterKey"], ballot: ballot), caller: try Caller(req))
             // The receipt is shown once, in this answer: never in a link, a redirect or the session.
             return try await self.sessionPage(req, receipt: receipt)
+        }
+        pages.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "written", policy: organisers) { req in
+            let ctx = try await self.context(req)
+            let form = try req.content.decode([String: String].self)
+            try await BallotService.written(ctx, self.questionID(req), .init(voterKey: form["voterKey"], ballot: try await self.ballotForm(ctx, form, req)), caller: try Caller(req))
+            Pages.flash(req, "Đã ghi ý kiến bằng văn bản.")
+            return req.redirect(to: BallotPath.session(ctx.id).url)
         }
         pages.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "close", policy: organisers) { req in
             let ctx = try await self.context(req)
             let form = try req.content.decode([String: String].self)
             let committee = VietnameseText.lines(form["committee"] ?? "").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let note = (form["note"] ?? "").trimmingCharacters(in: .whitespaces)
-            _ = try await BallotService.closeQuestion(ctx, self.questionID(req), .init(committee: committee, note: note.isEmpty ? nil : note), caller: try Caller(req))
+            // A show of hands: the counts typed per candidate number ("yes.1", "no.1", "abstain.1").
+            var counts: [BallotService.OpenCountInput] = []
+            for n in 1...100 where form["yes.\(n)"] != nil || form["no.\(n)"] != nil {
+                counts.append(.init(candidate: n, yes: try Bounded.int(text: form["yes.\(n)"], field: "counts", label: "Số đồng ý", in: 0...Share.maxCount),
+                                    no: try Bounded.int(text: form["no.\(n)"], field: "counts", label: "Số không đồng ý", in: 0...Share.maxCount),
+                                    abstain: try Bounded.int(text: form["abstain.\(n)"], field: "counts", label: "Số không biểu quyết", in: 0...Share.maxCount)))
+            }
+            _ = try await BallotService.closeQuestion(ctx, self.questionID(req), .init(committee: committee, note: note.isEmpty ? nil : note, counts: counts.isEmpty ? nil : counts),
+                                                      caller: try Caller(req))
             Pages.flash(req, "Đã kiểm phiếu.")
             return req.redirect(to: BallotPath.session(ctx.id).url)
         }
@@ -132,6 +141,18 @@ struct BallotController {
             Pages.flash(req, "Đã kết thúc phiên bỏ phiếu.")
             return req.redirect(to: BallotPath.session(ctx.id).url)
         }
+    }
+
+    /// A ballot from a form: "mark.<candidate>" for each candidate, or "chosen.<candidate>" = 1 for the names kept.
+    func ballotForm(_ ctx: BallotService.Context, _ form: [String: String], _ req: Request) async throws -> BallotInput {
+        var marks: [String: String] = [:], chosen: [String] = []
+        for (k, v) in form {
+            if k.hasPrefix("mark.") { marks[String(k.dropFirst(5))] = v }
+            if k.hasPrefix("chosen."), v == "1" { chosen.append(String(k.dropFirst(7))) }
+        }
+        let m = try await BallotService.question(ctx, questionID(req), on: req.db)
+        if case .chooseUpTo = try m.question().form { return BallotInput(chosen: chosen.sorted()) }
+        return BallotInput(marks: marks)
     }
 
     /// The question form: candidates one per line (a line naming a member unit is that unit's candidacy).
@@ -145,7 +166,8 @@ struct BallotController {
         return .init(title: form["title"], award: form["award"].flatMap { $0.isEmpty ? nil : $0 },
                      candidates: lines.map { .init(name: $0, unitID: byName[VietnameseText.searchKey($0)]?.uuidString) },
                      fromRound: round, top: round == nil ? nil : try Bounded.int(text: form["top"], field: "top", label: "Số đơn vị đứng đầu", in: 1...100),
-                     form: form["form"], seats: try Bounded.int(text: form["seats"], field: "seats", label: "Số suất", in: 1...100), abstain: form["abstain"] == "1")
+                     form: form["form"], seats: try Bounded.int(text: form["seats"], field: "seats", label: "Số suất", in: 1...100), abstain: form["abstain"] == "1",
+                     secret: form["open"] != "1")
     }
 
     struct ListPage: Encodable, Sendable {
@@ -177,6 +199,8 @@ struct BallotController {
             var canOpen: Bool; var canClose: Bool
             var openURL: String; var voteURL: String; var closeURL: String
             var ballots: [Voter]; var voted: [String]; var chooseUpTo: Bool; var abstain: Bool
+            /// Absent members without a written opinion yet, and where the organiser records one.
+            var absent: [Voter]; var writtenURL: String
         }
         struct Voter: Encodable, Sendable { var voterKey: UUID; var name: String }
     }
@@ -190,7 +214,10 @@ struct BallotController {
             return .init(q: q, canOpen: open && q.state == "draft" && q.canChair, canClose: open && q.state == "open" && q.canChair,
                          openURL: BallotPath.open(s.id, question: q.id).url, voteURL: BallotPath.vote(s.id, question: q.id).url, closeURL: BallotPath.close(s.id, question: q.id).url,
                          ballots: q.state == "open" && q.secret ? mine.filter { !$0.value && names[$0.key]?.1 == true }.compactMap { k, _ in UUID(uuidString: k).map { .init(voterKey: $0, name: names[k]?.0 ?? "?") } } : [],
-                         voted: mine.filter(\.value).map { names[$0.key]?.0 ?? "?" }, chooseUpTo: q.formKind == "chooseUpTo", abstain: q.abstain)
+                         voted: mine.filter(\.value).map { names[$0.key]?.0 ?? "?" }, chooseUpTo: q.formKind == "chooseUpTo", abstain: q.abstain,
+                         absent: q.state == "open" && q.canChair
+                            ? s.voters.filter { v in !v.present && q.participation?[v.name] == nil }.map { .init(voterKey: $0.voterKey, name: $0.name) } : [],
+                         writtenURL: BallotPath.written(s.id, question: q.id).url)
         }
         let awards = req.application.catalogue.awards.values.sorted { $0.code < $1.code }.map { SessionPage.Award(code: $0.code, name: $0.name) }
         var rounds: [SessionPage.Award] = []
