@@ -473,6 +473,22 @@ def main():
         assert record["format"] == "thidua-ballot-session/1" and len(record["questions"][0]["ballots"]) == 9 and len(record["receipts"]) == 9
         d.find_element(By.ID, "logout").click()
 
+    def open_session_left_for_the_hostile_walk():
+        # A session left open with a question open, so that the hostile form walk meets the ballot, written-opinion
+        # and closing forms too.
+        t = token("truongkhoi")
+        status, blocs = api("GET", "/api/v1/covenants?year=2018", t)
+        assert status == 200, blocs
+        status, s = api("POST", "/api/v1/ballots", t, {"body": "bloc", "blocID": blocs[0]["blocID"], "year": 2018, "title": "Phiên còn mở (kiểm thử)"})
+        assert status == 201, s
+        for v in s["voters"][:-1]:
+            status, body = api("POST", f"/api/v1/ballots/{s['id']}/presence", t, {"voterKey": v["voterKey"], "present": True})
+            assert status == 200, body
+        status, s = api("POST", f"/api/v1/ballots/{s['id']}/questions", t, {"title": "Bằng khen", "candidates": [{"name": "Thanh tra tỉnh Nghệ An"}, {"name": "Sở Tư pháp tỉnh Nghệ An"}], "form": "chooseUpTo", "seats": 1, "abstain": True})
+        assert status == 201, s
+        status, body = api("POST", f"/api/v1/ballots/{s['id']}/questions/{s['questions'][0]['id']}/open", t)
+        assert status == 200, body
+
     def question_id():
         status, body = api("GET", f"/api/v1/ballots/{ballot[0]}", token("truongkhoi"))
         assert status == 200, body
@@ -500,6 +516,7 @@ def main():
         step("the leader opens a ballot session, marks presence, opens a question", leader_opens_ballot_session)
         step("two heads vote and check their receipts", two_heads_vote)
         step("the committee closes; the result and the record show", committee_closes_and_result_shows)
+        step("a session is left open for the hostile walk", open_session_left_for_the_hostile_walk)
     finally:
         d.quit()
     print(f"{passed} passed, {failed} failed")

@@ -172,6 +172,8 @@ struct BallotController {
 
     struct ListPage: Encodable, Sendable {
         var year: Int; var sessions: [BallotViews.SessionRef]; var blocs: [BlocOption]; var canCouncil: Bool
+        /// The other emulation years, newest first, to switch to.
+        var years: [Int]
         struct BlocOption: Encodable, Sendable { var id: UUID; var name: String }
     }
 
@@ -180,7 +182,8 @@ struct BallotController {
         let year = try self.year(req)
         let blocs = try await Bloc.query(on: req.db).sort(\.$name).all().filter { caller.principal.canLeadBloc($0.id!, year: year) }
         let page = ListPage(year: year, sessions: try await BallotViews.list(year: year, caller: caller),
-                            blocs: blocs.map { .init(id: $0.id!, name: $0.name) }, canCouncil: caller.principal.isOffice)
+                            blocs: blocs.map { .init(id: $0.id!, name: $0.name) }, canCouncil: caller.principal.isOffice,
+                            years: try await EmulationYear.query(on: req.db).all().map(\.year).filter { $0 != year }.sorted(by: >))
         return try await Pages.render(req, "ballots/list", title: "Bỏ phiếu năm \(year)", page)
     }
 
