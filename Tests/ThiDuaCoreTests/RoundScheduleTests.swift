@@ -33,6 +33,12 @@ import ThiDuaCore
         #expect(appeals[4].note == "Đã quá hạn 20/12/2018: còn 3 khiếu nại chưa được trả lời.")
     }
 
+    @Test("A published round is done: nothing is late, even after the vote's date")
+    func published() {
+        let steps = RoundSchedule.steps(current: .published, deadlines: Self.deadlines, today: Day(2026, 12, 2), facts: .init(members: 9, submitted: 9))
+        #expect(steps.allSatisfy { $0.state == "done" && !$0.late && $0.note == nil })
+    }
+
     @Test("No deadlines set: nothing is late")
     func none() {
         let steps = RoundSchedule.steps(current: .appeals, deadlines: [:], today: Day(2030, 1, 1), facts: .init(members: 2))

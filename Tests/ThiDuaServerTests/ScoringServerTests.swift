@@ -409,6 +409,7 @@ struct ScoringServerTests {
             #expect(rounds.count == 1 && ref.phase == "published" && ref.kind == "yearEnd")
             let round = try await api(app, .GET, "/api/v1/rounds/\(ref.id)", token: lead).decoded(RoundDTO.self)
             #expect(round.members.allSatisfy(\.selfSubmitted) && round.conflicts.count == 1 && round.conflicts[0].unitID == units["sotuphap"])
+            #expect(round.work.isEmpty && round.schedule.allSatisfy { $0.state == "done" && !$0.late }, "a published round owes no sheet and is late for nothing")
             let results = try await api(app, .GET, "/api/v1/rounds/\(ref.id)/results", token: lead).decoded(ResultsDTO.self)
             #expect(results.publication?.revision == 1 && results.publication?.intact == true && !results.provisional)
             #expect(results.ranking.count == 9 && Set(results.ranking.map(\.unitID)) == Set(units.values))

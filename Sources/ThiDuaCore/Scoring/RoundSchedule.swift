@@ -33,7 +33,8 @@ public enum RoundSchedule {
         RoundPhase.allCases.map { phase in
             let d = deadline(of: phase)
             let due = d.flatMap { deadlines[$0] }
-            let state = phase < current ? "done" : phase == current ? "current" : "upcoming"
+            // Publication is the last phase: once there, the round is done, and nothing is late or owed.
+            let state = phase < current || (phase == current && phase == .published) ? "done" : phase == current ? "current" : "upcoming"
             let late = state != "done" && due.map { today > $0 } ?? false
             var note: String?
             if late, let due {

@@ -23,6 +23,9 @@ enum ScoringViews {
         let conflicts = Set(data.conflicts.map { "\($0.scorer)|\($0.unit)" })
         var work: [RoundDTO.Work] = []
         func add(_ unit: UUID, _ s: Scorer, _ label: String, awaiting: Set<String> = []) {
+            // The sheets of the phases where they are filled: a unit's own until the review ends, the others during
+            // the review (after it nothing is owed, and a published round lists no sheet to fill).
+            guard s == .selfAssessment ? scope.phase <= .review : scope.phase == .review else { return }
             let needed = ScoreSheets.criteria(scale: ctx.scale, unit: unit, scorer: s, method: ctx.settings.method, awaiting: awaiting).count
             guard needed > 0 else { return }
             let entered = Set(data.marks.filter { $0.unit == unit && $0.scorer == s }.map(\.criterion)).count
