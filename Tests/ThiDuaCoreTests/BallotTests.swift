@@ -236,7 +236,8 @@ import ThiDuaCore
         #expect(BallotVerifier.problems(try JSONDecoder().decode(BallotSessionRecord.self, from: data)).isEmpty)
 
         var altered = good
-        altered.questions[0].ballots[0].content.marks["c2"] = .no
+        // Flip a mark (the ballots are in the order of their random ids: whichever comes first changes).
+        altered.questions[0].ballots[0].content.marks["c2"] = altered.questions[0].ballots[0].content.marks["c2"] == .yes ? .no : .yes
         #expect(BallotVerifier.problems(altered).contains { $0.contains("phiếu bị sửa, bớt hoặc thêm") })
         var removed = good
         removed.questions[0].ballots.removeFirst()
