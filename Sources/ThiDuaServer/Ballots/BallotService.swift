@@ -419,7 +419,7 @@ enum BallotService {
         if !q.secret {
             try Bounded.list(input.counts, field: "counts", label: "Kết quả biểu quyết", max: q.candidates.count)
             for c in input.counts ?? [] {
-                let n = try Bounded.int(c.candidate, field: "counts", label: "Số thứ tự ứng viên", in: 1...q.candidates.count)
+                let n = try Bounded.int(c.candidate, field: "counts", label: "Số thứ tự ứng viên", in: 1...max(q.candidates.count, 1))
                 let bound = 0...ctx.members
                 open.append(OpenCount(candidate: "c\(n)", yes: try Bounded.int(c.yes ?? 0, field: "counts", label: "Số đồng ý", in: bound),
                                       no: try Bounded.int(c.no ?? 0, field: "counts", label: "Số không đồng ý", in: bound),
@@ -520,39 +520,40 @@ enum BallotService {
         guard caller.principal.canViewSession(ctx.scope) else { throw DomainError.forbidden("Bạn không xem được phiên bỏ phiếu này.") }
         let m = try await question(ctx, qid, on: caller.db)
         guard m.state == "closed", let result = m.decodedResult() else { throw DomainError.conflict("Biên bản kiểm phiếu chỉ có sau khi kiểm phiếu.") }
-        var bodyName = "Hội đồng Thi đua – Khen thưởng tỉnh \(province)"
-        var isDemo = false
-        if let b = ctx.session.blocID, let bloc = try await Bloc.find(b, on: caller.db) {
-            bodyName = bloc.name
-            isDemo = try await BlocYear.query(on: caller.db).filter(\.$blocID == b).filter(\.$year == ctx.session.year).first()?.leadershipIsDemo ?? false
-        }
-        let events = try await BallotEventModel.query(on: caller.db).filter(\.$sessionID == ctx.id).sort(\.$seq, .descending).first()
+        let issuer = try await self.issuer(ctx, province: province, on: caller.db)
         let committee = m.committee.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
         return try BallotMinutesDocument(
-            parentAgency: "UBND tỉnh \(province)", bodyName: bodyName, place: province, date: VietnameseFormat.day(ctx.session.closedAt ?? caller.now),
+            parentAgency: "UBND tỉnh \(province)", bodyName: issuer.name, place: province, date: VietnameseFormat.day(ctx.session.closedAt ?? caller.now),
             sessionTitle: ctx.session.title, question: try m.question(), result: result, members: m.members ?? ctx.members, present: m.present ?? ctx.present,
-            committee: committee, committeeNote: m.committeeNote, referral: m.referral,
-            recordLine: "Nhật ký của phiên: \(events?.seq ?? 0) sự kiện, mã cuối \(CovenantSeal.fingerprint(events?.hash ?? ""))", isDemo: isDemo).docx()
+            committee: committee, committeeNote: m.committeeNote, referral: m.referral, recordLine: issuer.recordLine, isDemo: issuer.isDemo).docx()
     }
 
     /// The session's meeting minutes as .docx: who was present, who chaired, each question's rule, counts and outcome.
     static func meetingMinutes(_ ctx: Context, caller: Caller, province: String) async throws -> Data {
         guard caller.principal.canViewSession(ctx.scope) else { throw DomainError.forbidden("Bạn không xem được phiên bỏ phiếu này.") }
-        var bodyName = "Hội đồng Thi đua – Khen thưởng tỉnh \(province)", chair = "Ban Thi đua – Khen thưởng tỉnh \(province)"
-        var isDemo = false
-        if let b = ctx.session.blocID, let bloc = try await Bloc.find(b, on: caller.db) {
-            bodyName = bloc.name
-            let by = try await BlocYear.query(on: caller.db).filter(\.$blocID == b).filter(\.$year == ctx.session.year).first()
-            isDemo = by?.leadershipIsDemo ?? false
-            if let leader = by?.leaderUnitID, let unit = try await Unit.find(leader, on: caller.db) { chair = "đơn vị trưởng khối – \(unit.officialName)" }
-        }
+        let issuer = try await self.issuer(ctx, province: province, on: caller.db)
+        var chair = "Ban Thi đua – Khen thưởng tỉnh \(province)"
+        if let leader = issuer.leaderUnit, let unit = try await Unit.find(leader, on: caller.db) { chair = "đơn vị trưởng khối – \(unit.officialName)" }
         let questions = try await BallotQuestionModel.query(on: caller.db).filter(\.$sessionID == ctx.id).sort(\.$number).all()
-        let last = try await BallotEventModel.query(on: caller.db).filter(\.$sessionID == ctx.id).sort(\.$seq, .descending).first()
         return try BallotMeetingMinutesDocument(
-            parentAgency: "UBND tỉnh \(province)", bodyName: bodyName, place: province, date: VietnameseFormat.day(ctx.session.closedAt ?? caller.now),
+            parentAgency: "UBND tỉnh \(province)", bodyName: issuer.name, place: province, date: VietnameseFormat.day(ctx.session.closedAt ?? caller.now),
             sessionTitle: ctx.session.title, present: ctx.voters.filter(\.present).map(\.name), absent: ctx.voters.filter { !$0.present }.map(\.name),
             chair: chair, items: try questions.map { .init(question: try $0.question(), result: $0.state == "closed" ? $0.decodedResult() : nil, referral: $0.referral) },
-            recordLine: "Nhật ký của phiên: \(last?.seq ?? 0) sự kiện, mã cuối \(CovenantSeal.fingerprint(last?.hash ?? ""))", isDemo: isDemo).docx()
+            recordLine: issuer.recordLine, isDemo: issuer.isDemo).docx()
+    }
+
+    /// Who issues a session's minutes (the bloc, or the province's council), whether the bloc's leadership is the
+    /// demo's, its leader unit, and the line anchoring the minutes to the session's log.
+    static func issuer(_ ctx: Context, province: String, on db: any Database) async throws -> (name: String, isDemo: Bool, leaderUnit: UUID?, recordLine: String) {
+        var name = "Hội đồng Thi đua – Khen thưởng tỉnh \(province)", isDemo = false, leader: UUID?
+        if let b = ctx.session.blocID, let bloc = try await Bloc.find(b, on: db) {
+            name = bloc.name
+            let by = try await BlocYear.query(on: db).filter(\.$blocID == b).filter(\.$year == ctx.session.year).first()
+            isDemo = by?.leadershipIsDemo ?? false
+            leader = by?.leaderUnitID
+        }
+        let last = try await BallotEventModel.query(on: db).filter(\.$sessionID == ctx.id).sort(\.$seq, .descending).first()
+        return (name, isDemo, leader, "Nhật ký của phiên: \(last?.seq ?? 0) sự kiện, mã cuối \(CovenantSeal.fingerprint(last?.hash ?? ""))")
     }
 
     /// The question a receipt's ballot was counted in, if any (the receipt says nothing of what the ballot said).

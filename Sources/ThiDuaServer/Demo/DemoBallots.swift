@@ -16,14 +16,7 @@ enum DemoBallots {
         guard try await BallotSessionModel.query(on: db).filter(\.$blocID == blocID).filter(\.$year == DemoLoader.year).first() == nil,
               let round = try await ScoringRoundModel.query(on: db).filter(\.$blocID == blocID).filter(\.$year == DemoLoader.year).filter(\.$kind == RoundKind.yearEnd.rawValue).first()
         else { return }
-        func caller(_ username: String) async throws -> Caller {
-            guard let user = try await User.query(on: db).filter(\.$username == username).first() else {
-                throw DomainError.notFound("Không có tài khoản minh họa \(username).")
-            }
-            let grants = try await RoleGrantModel.query(on: db).filter(\.$userID == user.requireID()).all().compactMap(\.grant)
-            return Caller(principal: Principal(userID: try user.requireID(), username: username, grants: grants), db: db, now: app.clock.now(),
-                          auditKey: app.auditKey, files: app.fileStore)
-        }
+        func caller(_ username: String) async throws -> Caller { try await DemoScoring.caller(app, username) }
         let ranking = try await ScoringViews.shown(try await ScoringService.context(round, on: db), on: db).result.ranking
         guard ranking.count >= 4 else { return }
         let lead = try await caller("truongkhoi")

@@ -9,6 +9,16 @@ import Vapor
 /// published ranking. Illustrative numbers, not the bloc's real results. Deadlines are checked as of the round's own
 /// dates in 2018; every record and audit entry carries the time it was really written.
 enum DemoScoring {
+    /// A demo account acting now, its deadlines checked as of `day` (today when nil).
+    static func caller(_ app: Application, _ username: String, on day: Day? = nil) async throws -> Caller {
+        guard let user = try await User.query(on: app.db).filter(\.$username == username).first() else {
+            throw DomainError.notFound("Không có tài khoản minh họa \(username).")
+        }
+        let grants = try await RoleGrantModel.query(on: app.db).filter(\.$userID == user.requireID()).all().compactMap(\.grant)
+        return Caller(principal: Principal(userID: try user.requireID(), username: username, grants: grants), db: app.db, now: app.clock.now(),
+                      auditKey: app.auditKey, files: app.fileStore, today: day)
+    }
+
     static func load(_ app: Application) async throws {
         let db = app.db
         guard let bloc = try await Bloc.query(on: db).filter(\.$name == DemoLoader.blocName).first() else { return }
@@ -19,14 +29,7 @@ enum DemoScoring {
             guard let unit = try await Unit.query(on: db).filter(\.$officialName == u.officialName).first() else { return }
             ids[u.code] = try unit.requireID()
         }
-        func caller(_ username: String, on day: Day) async throws -> Caller {
-            guard let user = try await User.query(on: db).filter(\.$username == username).first() else {
-                throw DomainError.notFound("Không có tài khoản minh họa \(username).")
-            }
-            let grants = try await RoleGrantModel.query(on: db).filter(\.$userID == user.requireID()).all().compactMap(\.grant)
-            return Caller(principal: Principal(userID: try user.requireID(), username: username, grants: grants), db: db, now: app.clock.now(),
-                          auditKey: app.auditKey, files: app.fileStore, today: day)
-        }
+        func caller(_ username: String, on day: Day) async throws -> Caller { try await Self.caller(app, username, on: day) }
         let setup = Day(2018, 11, 15), selfDay = Day(2018, 11, 26), reviewDay = Day(2018, 12, 5), appealDay = Day(2018, 12, 12)
         let lead = try await caller("truongkhoi", on: setup)
         let round = try await ScoringService.create(bloc: bloc, year: year, kind: .yearEnd, caller: lead)
