@@ -50,6 +50,21 @@ import ThiDuaCore
         #expect(Quorum.twoThirds.refusal(present: 0, members: 0) != nil)
     }
 
+    @Test("A session's own quorum: parsed strictly, and never below the catalogue's")
+    func sessionQuorum() throws {
+        let three4 = try Share(3, 4), p75 = try Share.percent(75), four6 = try Share(4, 6), two3 = try Share(2, 3)
+        #expect(Share.parse("3/4") == three4 && Share.parse(" 75 % ") == p75 && Share.parse("75%") == p75)
+        for bad in ["", "75", "4/3", "1/0", "-1/2", "101 %", "2/3/4", "a/b", "99999999999999999999/2", "/3", "2/"] { #expect(Share.parse(bad) == nil, "\(bad)") }
+        let threeQuarters = Quorum(share: three4, cites: "Quy chế khối, Điều 5")
+        let half = Quorum(share: Share.half, cites: "Quy chế khối")
+        #expect(Quorum.effective(catalogue: .twoThirds, session: threeQuarters) == threeQuarters)
+        #expect(Quorum.effective(catalogue: .twoThirds, session: half) == .twoThirds, "a session cannot lower the catalogue's quorum")
+        #expect(Quorum.effective(catalogue: nil, session: half) == half && Quorum.effective(catalogue: .twoThirds, session: nil) == .twoThirds)
+        let same = Quorum(share: four6, cites: "Quy chế")
+        #expect(Quorum.effective(catalogue: .twoThirds, session: same) == same, "an equal share is the session's (its article is the one cited)")
+        #expect(two3.atLeast(four6) && !Share.half.atLeast(.twoThirds))
+    }
+
     static let units = (0..<4).map { _ in UUID() }
     static let candidates = [Candidate(id: "c1", name: "Công an tỉnh", unitID: units[0]), Candidate(id: "c2", name: "Thanh tra tỉnh", unitID: units[1]),
                              Candidate(id: "c3", name: "Sở Tư pháp", unitID: units[2])]

@@ -444,6 +444,11 @@ def main():
             receipt = d.find_element(By.CSS_SELECTOR, "#receipt code").text
             assert len(receipt) == 64, receipt
             assert not d.find_elements(By.ID, "vote-1"), "one ballot each"
+            # The voter checks the receipt on the session's page.
+            d.find_element(By.CSS_SELECTOR, "#receipt-check input[name='receipt']").send_keys(receipt)
+            d.find_element(By.ID, "receipt-check-submit").click()
+            until(lambda: d.find_elements(By.ID, "receipt-check-answer"), "the receipt check's answer")
+            assert "đã được ghi vào hòm phiếu của câu hỏi 1" in d.find_element(By.ID, "receipt-check-answer").text
             status, body = api("POST", f"/api/v1/ballots/{ballot[0]}/receipts/check", token(user), {"receipt": receipt})
             assert status == 200 and body["counted"], body
             d.find_element(By.ID, "logout").click()
@@ -456,7 +461,7 @@ def main():
         login_as("truongkhoi")
         d.get(BASE + f"/ballots/{ballot[0]}")
         until(lambda: d.find_elements(By.ID, "close-1"), "the close form")
-        d.find_element(By.NAME, "committee").send_keys("Nguyễn Văn An\nTrần Thị Bình")
+        d.find_element(By.ID, "close-1").find_element(By.NAME, "committee").send_keys("Nguyễn Văn An\nTrần Thị Bình")
         d.find_element(By.ID, "close-question-1").click()
         until(lambda: d.find_elements(By.CSS_SELECTOR, "table.result"), "the result")
         assert "8/9 = 88,9 % ≥ 80 % tổng số thành viên → đạt" in d.page_source, "the arithmetic"
@@ -471,6 +476,18 @@ def main():
         until(lambda: d.find_elements(By.ID, "record"), "the closed session")
         record = json.loads(fetch(d.find_element(By.ID, "record").get_attribute("href")))
         assert record["format"] == "thidua-ballot-session/1" and len(record["questions"][0]["ballots"]) == 9 and len(record["receipts"]) == 9
+        d.find_element(By.ID, "logout").click()
+
+    def council_member_sees_the_council_session():
+        login_as("hoidong.2")
+        d.get(BASE + "/ballots?year=2018")
+        until(lambda: d.find_elements(By.ID, "sessions"), "the sessions")
+        d.find_element(By.PARTIAL_LINK_TEXT, "Hội đồng Thi đua – Khen thưởng tỉnh").click()
+        until(lambda: d.find_elements(By.CSS_SELECTOR, "table.result"), "the council's results")
+        assert len(d.find_elements(By.CSS_SELECTOR, "#voters tbody tr")) == 5 and d.find_element(By.ID, "present-count").text == "4"
+        assert len(d.find_elements(By.CSS_SELECTOR, "table.result")) == 2, "two proposals voted on"
+        assert "ý kiến bằng văn bản" in d.page_source.lower()
+        d.save_screenshot(os.path.join(SHOTS, "council-session.png"))
         d.find_element(By.ID, "logout").click()
 
     def open_session_left_for_the_hostile_walk():
@@ -516,6 +533,7 @@ def main():
         step("the leader opens a ballot session, marks presence, opens a question", leader_opens_ballot_session)
         step("two heads vote and check their receipts", two_heads_vote)
         step("the committee closes; the result and the record show", committee_closes_and_result_shows)
+        step("a council member sees the council's vote on the bloc's proposals", council_member_sees_the_council_session)
         step("a session is left open for the hostile walk", open_session_left_for_the_hostile_walk)
     finally:
         d.quit()

@@ -61,12 +61,30 @@ extension CatalogueLoader {
         }
     }
 
-    /// "90 %", "90%" or "2/3".
-    static func share(_ text: String) -> Share? {
-        let t = text.replacingOccurrences(of: " ", with: "")
+    static func share(_ text: String) -> Share? { Share.parse(text) }
+}
+
+extension Share {
+    /// "90 %", "90%" or "2/3"; nil for anything else or out of range (a bare number is refused: percent or count?).
+    public static func parse(_ text: String) -> Share? {
+        let t = text.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{00A0}", with: "")
+        guard !t.isEmpty, t.count <= 12 else { return nil }
         if t.hasSuffix("%"), let p = Int(t.dropLast()) { return try? Share.percent(p) }
-        let parts = t.split(separator: "/")
+        let parts = t.split(separator: "/", omittingEmptySubsequences: false)
         if parts.count == 2, let n = Int(parts[0]), let d = Int(parts[1]) { return try? Share(n, d) }
         return nil
+    }
+
+    /// Whether this share asks at least as much as `other` (compared in integers).
+    public func atLeast(_ other: Share) -> Bool { numerator * other.denominator >= other.numerator * denominator }
+}
+
+extension Quorum {
+    /// The quorum a question opens with: the stricter of the catalogue's (for its body, award and regime) and the
+    /// session's own (a bloc's or council's rules may ask more; they never lower what the catalogue sets).
+    public static func effective(catalogue: Quorum?, session: Quorum?) -> Quorum? {
+        guard let session else { return catalogue }
+        guard let catalogue else { return session }
+        return session.share.atLeast(catalogue.share) ? session : catalogue
     }
 }

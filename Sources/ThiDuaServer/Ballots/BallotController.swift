@@ -79,7 +79,8 @@ struct BallotController {
             let form = try req.content.decode([String: String].self)
             let target = form["target"] ?? ""
             let input = BallotService.CreateInput(body: target == "council" ? "council" : "bloc", blocID: target == "council" ? nil : target,
-                                                  year: try Bounded.int(text: form["year"], field: "year", label: "Năm", in: 1900...2200), title: form["title"])
+                                                  year: try Bounded.int(text: form["year"], field: "year", label: "Năm", in: 1900...2200), title: form["title"],
+                                                  quorum: form["quorum"], quorumBasis: form["quorumBasis"])
             let id = try await BallotService.create(input, caller: try Caller(req), catalogue: req.application.catalogue)
             Pages.flash(req, "Đã mở phiên bỏ phiếu. Hãy điểm danh người có mặt và thêm câu hỏi.")
             return req.redirect(to: BallotPath.session(id).url)
@@ -135,6 +136,33 @@ struct BallotController {
             Pages.flash(req, "Đã kiểm phiếu.")
             return req.redirect(to: BallotPath.session(ctx.id).url)
         }
+        pages.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "paper", policy: organisers) { req in
+            let ctx = try await self.context(req)
+            let form = try req.content.decode([String: String].self)
+            let n = try await BallotService.paper(ctx, self.questionID(req), try await self.paperForm(ctx, form, req), caller: try Caller(req))
+            Pages.flash(req, "Đã nhập \(n) phiếu giấy.")
+            return req.redirect(to: BallotPath.session(ctx.id).url)
+        }
+        pages.on(.POST, "ballots", ":sessionID", "questions", ":questionID", "referral", policy: organisers) { req in
+            let ctx = try await self.context(req)
+            let form = try req.content.decode([String: String].self)
+            try await BallotService.refer(ctx, self.questionID(req), .init(reason: form["reason"]), caller: try Caller(req))
+            Pages.flash(req, "Đã ghi việc chuyển người có thẩm quyền quyết định.")
+            return req.redirect(to: BallotPath.session(ctx.id).url)
+        }
+        pages.on(.POST, "ballots", ":sessionID", "receipts", "check", policy: .signedIn) { req in
+            let ctx = try await self.context(req)
+            let caller = try Caller(req)
+            guard caller.principal.canViewSession(ctx.scope) else { throw DomainError.forbidden("Bạn không xem được phiên bỏ phiếu này.") }
+            let form = try req.content.decode([String: String].self)
+            let answer: String
+            if let q = try await BallotService.checkReceipt(ctx, form["receipt"], on: req.db), let m = try await BallotQuestionModel.find(q, on: req.db) {
+                answer = "Phiếu có biên nhận này đã được ghi vào hòm phiếu của câu hỏi \(m.number). \(try m.question().title)."
+            } else {
+                answer = "Không có phiếu nào của phiên này mang biên nhận này."
+            }
+            return try await self.sessionPage(req, receiptCheck: answer)
+        }
         pages.on(.POST, "ballots", ":sessionID", "close", policy: organisers) { req in
             let ctx = try await self.context(req)
             try await BallotService.closeSession(ctx, caller: try Caller(req))
@@ -155,6 +183,37 @@ struct BallotController {
         return BallotInput(marks: marks)
     }
 
+    /// A batch of paper ballots from the form: the voters who handed one in ("voter.<key>" = 1) and, row by row,
+    /// what each paper says ("paper.<row>.<candidate>": yes, no, abstain, or "chosen"; "paper.<row>.invalid" = 1). The
+    /// rows are not tied to the voters: there are as many as papers, in the committee's order.
+    func paperForm(_ ctx: BallotService.Context, _ form: [String: String], _ req: Request) async throws -> BallotService.PaperInput {
+        let voters = ctx.voters.filter { form["voter.\($0.voterKey.uuidString)"] == "1" }.map(\.voterKey.uuidString)
+        let m = try await BallotService.question(ctx, questionID(req), on: req.db)
+        let q = try m.question()
+        var rows: [Int: [String: String]] = [:]
+        for (k, v) in form where k.hasPrefix("paper.") {
+            let parts = k.split(separator: ".", maxSplits: 2).map(String.init)
+            guard parts.count == 3, let row = Int(parts[1]), (1...1_000).contains(row) else { continue }
+            rows[row, default: [:]][parts[2]] = v
+        }
+        if let extra = rows.keys.filter({ $0 > voters.count }).min(), rows[extra]?.values.contains(where: { !$0.isEmpty }) == true {
+            throw DomainError.invalid("Phiếu \(extra) có nội dung nhưng chỉ có \(voters.count) người nộp phiếu giấy.", field: "ballots")
+        }
+        var ballots: [BallotInput] = [], invalid = 0
+        for row in stride(from: 1, through: voters.count, by: 1) {
+            let fields = rows[row] ?? [:]
+            if fields["invalid"] == "1" { invalid += 1; continue }
+            let marks = fields.filter { $0.key != "invalid" && !$0.value.isEmpty }
+            if case .chooseUpTo = q.form {
+                ballots.append(BallotInput(chosen: marks.filter { $0.value == "chosen" }.map(\.key).sorted()))
+            } else {
+                ballots.append(BallotInput(marks: marks))
+            }
+        }
+        let committee = VietnameseText.lines(form["committee"] ?? "").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return .init(voterKeys: voters, ballots: ballots, invalid: invalid, committee: committee)
+    }
+
     /// The question form: candidates one per line (a line naming a member unit is that unit's candidacy).
     func questionForm(_ req: Request, _ ctx: BallotService.Context) async throws -> BallotService.QuestionInput {
         let form = try req.content.decode([String: String].self)
@@ -163,9 +222,11 @@ struct BallotController {
         let units = try await Unit.query(on: req.db).all()
         let byName = Dictionary(units.map { (VietnameseText.searchKey($0.officialName), $0.id!) }, uniquingKeysWith: { a, _ in a })
         let round = (form["fromRound"] ?? "").isEmpty ? nil : form["fromRound"]
+        let proposals = (form["fromQuestion"] ?? "").isEmpty ? nil : form["fromQuestion"]
         return .init(title: form["title"], award: form["award"].flatMap { $0.isEmpty ? nil : $0 },
                      candidates: lines.map { .init(name: $0, unitID: byName[VietnameseText.searchKey($0)]?.uuidString) },
                      fromRound: round, top: round == nil ? nil : try Bounded.int(text: form["top"], field: "top", label: "Số đơn vị đứng đầu", in: 1...100),
+                     fromQuestion: proposals,
                      form: form["form"], seats: try Bounded.int(text: form["seats"], field: "seats", label: "Số suất", in: 1...100), abstain: form["abstain"] == "1",
                      secret: form["open"] != "1")
     }
@@ -190,11 +251,15 @@ struct BallotController {
     struct SessionPage: Encodable, Sendable {
         var s: BallotSessionDTO
         var receipt: String?
+        /// The answer to a receipt check, and where to check one.
+        var receiptCheck: String?; var receiptsURL: String
         var presenceURL: String; var questionsURL: String; var closeURL: String
         var canAddQuestion: Bool; var canCloseSession: Bool
         var awards: [Award]
         /// The bloc's published scoring rounds of the year, to take candidates from their ranking.
         var rounds: [Award]
+        /// Closed questions of the year's other sessions with someone elected: the proposals to vote on.
+        var proposals: [Award]
         var questions: [Q]
         struct Award: Encodable, Sendable { var code: String; var name: String }
         struct Q: Encodable, Sendable {
@@ -204,23 +269,33 @@ struct BallotController {
             var ballots: [Voter]; var voted: [String]; var chooseUpTo: Bool; var abstain: Bool
             /// Absent members without a written opinion yet, and where the organiser records one.
             var absent: [Voter]; var writtenURL: String
+            /// Present voters who have not voted yet, who may hand in paper; one row per possible paper.
+            var paperVoters: [Voter]; var paperRows: [Int]; var paperURL: String
+            /// A second vote still tied: the referral to the competent person waits for its reason.
+            var needsReferral: Bool; var referralURL: String
         }
         struct Voter: Encodable, Sendable { var voterKey: UUID; var name: String }
     }
 
-    func sessionPage(_ req: Request, receipt: String? = nil) async throws -> Response {
+    func sessionPage(_ req: Request, receipt: String? = nil, receiptCheck: String? = nil) async throws -> Response {
         let s = try await sessionDTO(req)
         let open = s.state == "open"
         let names = Dictionary(s.voters.map { ($0.voterKey.uuidString, ($0.name, $0.present)) }, uniquingKeysWith: { a, _ in a })
         let questions: [SessionPage.Q] = s.questions.map { q in
             let mine = q.myVotes.sorted { $0.key < $1.key }
+            let paper: [SessionPage.Voter] = q.state == "open" && q.secret && q.canChair
+                ? s.voters.filter { v in v.present && q.participation?[v.name] == nil }.map { .init(voterKey: $0.voterKey, name: $0.name) } : []
+            var needsReferral = false
+            if open, q.canChair, q.referral == nil, case .referral? = q.result?.outcome { needsReferral = true }
             return .init(q: q, canOpen: open && q.state == "draft" && q.canChair, canClose: open && q.state == "open" && q.canChair,
                          openURL: BallotPath.open(s.id, question: q.id).url, voteURL: BallotPath.vote(s.id, question: q.id).url, closeURL: BallotPath.close(s.id, question: q.id).url,
                          ballots: q.state == "open" && q.secret ? mine.filter { !$0.value && names[$0.key]?.1 == true }.compactMap { k, _ in UUID(uuidString: k).map { .init(voterKey: $0, name: names[k]?.0 ?? "?") } } : [],
                          voted: mine.filter(\.value).map { names[$0.key]?.0 ?? "?" }, chooseUpTo: q.formKind == "chooseUpTo", abstain: q.abstain,
                          absent: q.state == "open" && q.canChair
                             ? s.voters.filter { v in !v.present && q.participation?[v.name] == nil }.map { .init(voterKey: $0.voterKey, name: $0.name) } : [],
-                         writtenURL: BallotPath.written(s.id, question: q.id).url)
+                         writtenURL: BallotPath.written(s.id, question: q.id).url,
+                         paperVoters: paper, paperRows: Array(stride(from: 1, through: paper.count, by: 1)), paperURL: BallotPath.paper(s.id, question: q.id).url,
+                         needsReferral: needsReferral, referralURL: BallotPath.referral(s.id, question: q.id).url)
         }
         let awards = req.application.catalogue.awards.values.sorted { $0.code < $1.code }.map { SessionPage.Award(code: $0.code, name: $0.name) }
         var rounds: [SessionPage.Award] = []
@@ -229,9 +304,20 @@ struct BallotController {
                 .filter(\.$phase == RoundPhase.published.rawValue).all()
                 .map { .init(code: $0.id!.uuidString, name: "\($0.roundKind.label) \($0.year)") }
         }
-        let page = SessionPage(s: s, receipt: receipt, presenceURL: BallotPath.presence(s.id).url, questionsURL: BallotPath.questions(s.id).url,
+        var proposals: [SessionPage.Award] = []
+        if open && s.canOrganise {
+            let caller = try Caller(req)
+            for other in try await BallotViews.list(year: s.year, caller: caller) where other.id != s.id {
+                for m in try await BallotQuestionModel.query(on: req.db).filter(\.$sessionID == other.id).filter(\.$state == "closed").sort(\.$number).all() {
+                    guard let result = m.decodedResult(), !result.elected.isEmpty, let q = try? m.question() else { continue }
+                    let elected = q.candidates.filter { result.elected.contains($0.id) }.map(\.name).joined(separator: "; ")
+                    proposals.append(.init(code: m.id!.uuidString, name: "\(other.title) – \(m.number). \(q.title) (trúng: \(elected))"))
+                }
+            }
+        }
+        let page = SessionPage(s: s, receipt: receipt, receiptCheck: receiptCheck, receiptsURL: BallotPath.receipts(s.id).url, presenceURL: BallotPath.presence(s.id).url, questionsURL: BallotPath.questions(s.id).url,
                                closeURL: BallotPath.closeSession(s.id).url, canAddQuestion: open && s.canOrganise,
-                               canCloseSession: open && s.canOrganise && !s.questions.contains { $0.state == "open" }, awards: awards, rounds: rounds, questions: questions)
+                               canCloseSession: open && s.canOrganise && !s.questions.contains { $0.state == "open" }, awards: awards, rounds: rounds, proposals: proposals, questions: questions)
         return try await Pages.render(req, "ballots/session", title: s.title, page, status: receipt == nil ? .ok : .created)
     }
 

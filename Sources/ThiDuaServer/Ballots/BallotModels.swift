@@ -19,10 +19,20 @@ final class BallotSessionModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "closed_at") var closedAt: Date?
     @OptionalField(key: "audit_head") var auditHead: String?
+    /// The session's own attendance quorum ("3/4", "75 %") and the rule it comes from; applied where stricter than
+    /// the catalogue's (`Quorum.effective`).
+    @OptionalField(key: "quorum") var quorumShare: String?
+    @OptionalField(key: "quorum_basis") var quorumBasis: String?
     init() {}
-    var properties: [any AnyProperty] { [$id, $body, $blocID, $year, $title, $regime, $state, $events, $createdBy, $createdAt, $closedAt, $auditHead] }
+    var properties: [any AnyProperty] { [$id, $body, $blocID, $year, $title, $regime, $state, $events, $createdBy, $createdAt, $closedAt, $auditHead, $quorumShare, $quorumBasis] }
 
     var voteBody: VoteBody { VoteBody(rawValue: body) ?? .bloc }
+
+    /// The session's own quorum, if it set one.
+    var ownQuorum: Quorum? {
+        guard let text = quorumShare, let share = Share.parse(text) else { return nil }
+        return Quorum(share: share, cites: quorumBasis ?? "Quy chế của phiên")
+    }
 }
 
 /// An eligible voter of a session (a member unit, or a council member) and whether they are present. Who has voted
@@ -198,5 +208,18 @@ struct CreateBallots: AsyncMigration {
                   BallotQuestionModel.schema, BallotVoterModel.schema, BallotSessionModel.schema] {
             try await db.schema(s).delete()
         }
+    }
+}
+
+/// A session's own attendance quorum and its basis.
+struct AddBallotQuorum: AsyncMigration {
+    var name: String { "0022_ballot_session_quorum" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(BallotSessionModel.schema).field("quorum", .string).update()
+        try await db.schema(BallotSessionModel.schema).field("quorum_basis", .string).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(BallotSessionModel.schema).deleteField("quorum_basis").update()
+        try await db.schema(BallotSessionModel.schema).deleteField("quorum").update()
     }
 }

@@ -41,13 +41,26 @@ enum BallotService {
 
     // MARK: Session
 
-    struct CreateInput: Content, Sendable { var body: String?; var blocID: String?; var year: Int?; var title: String? }
+    struct CreateInput: Content, Sendable {
+        var body: String?; var blocID: String?; var year: Int?; var title: String?
+        /// The session's own attendance quorum ("3/4", "75 %") and the rule that sets it; used where stricter than
+        /// the catalogue's.
+        var quorum: String?
+        var quorumBasis: String?
+    }
 
     /// A session with its eligible voters fixed now: the bloc's member units that year, or the council's members.
     static func create(_ input: CreateInput, caller: Caller, catalogue: Catalogue) async throws -> UUID {
         guard let body = VoteBody(rawValue: input.body ?? "") else { throw DomainError.invalid("Hãy chọn khối thi đua (bloc) hoặc Hội đồng (council).", field: "body") }
         let year = try Bounded.emulationYear(input.year)
         let title = try Validate.name(input.title, field: "title", label: "Tên phiên bỏ phiếu", maxLength: 300)
+        var quorum: (String, String)?
+        if let raw = input.quorum?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+            guard let share = Share.parse(raw), share.numerator > 0 else {
+                throw DomainError.invalid("Số dự tối thiểu ghi như “3/4” hoặc “75 %”.", field: "quorum")
+            }
+            quorum = (share.description, try Validate.name(input.quorumBasis, field: "quorumBasis", label: "Căn cứ của số dự tối thiểu", maxLength: 300))
+        }
         var blocID: UUID?
         var voters: [(UUID, String)] = []
         switch body {
@@ -70,21 +83,24 @@ enum BallotService {
         guard voters.count >= 2 else { throw DomainError.conflict("Cần ít nhất 2 người bỏ phiếu (\(body == .bloc ? "đơn vị thành viên của khối năm \(year)" : "thành viên Hội đồng")).") }
         let regime = catalogue.regime(for: Day(year, 12, 31))?.id ?? ""
         let id = UUID(), actor = caller.actor, now = caller.now
-        let keys = voters.map(\.0), voterList = voters, bloc = blocID
+        let keys = voters.map(\.0), voterList = voters, bloc = blocID, ownQuorum = quorum
         try await caller.audited { db, audit in
             let s = BallotSessionModel()
             s.id = id; s.body = body.rawValue; s.blocID = bloc; s.year = year; s.title = title; s.regime = regime
             s.state = "open"; s.events = 0; s.createdBy = actor; s.createdAt = now
+            s.quorumShare = ownQuorum?.0; s.quorumBasis = ownQuorum?.1
             try await s.create(on: db)
             for (key, name) in voterList {
                 let v = BallotVoterModel()
                 v.sessionID = id; v.voterKey = key; v.name = name; v.present = false
                 try await v.create(on: db)
             }
-            try await appendEvent(session: id, kind: "opened", ["title": title, "body": body.rawValue, "members": String(keys.count),
-                                                                "voters": BallotLog.fingerprint(voters: keys), "regime": regime], on: db)
-            struct S: Codable { var title: String; var body: String; var year: Int; var voters: Int }
-            try await audit.record("ballot_session", id, "create", old: Optional<S>.none, new: S(title: title, body: body.rawValue, year: year, voters: keys.count))
+            var opened = ["title": title, "body": body.rawValue, "members": String(keys.count), "voters": BallotLog.fingerprint(voters: keys), "regime": regime]
+            if let ownQuorum { opened["quorum"] = "\(ownQuorum.0) (\(ownQuorum.1))" }
+            try await appendEvent(session: id, kind: "opened", opened, on: db)
+            struct S: Codable { var title: String; var body: String; var year: Int; var voters: Int; var quorum: String? }
+            try await audit.record("ballot_session", id, "create", old: Optional<S>.none,
+                                   new: S(title: title, body: body.rawValue, year: year, voters: keys.count, quorum: ownQuorum.map { "\($0.0) (\($0.1))" }))
         }
         return id
     }
@@ -126,6 +142,9 @@ enum BallotService {
         /// Instead of `candidates`: the first `top` units of a published scoring round of the session's bloc and year.
         var fromRound: String?
         var top: Int?
+        /// Instead of `candidates`: those a closed question of another session of the year elected (the bloc's
+        /// proposals that the council votes on).
+        var fromQuestion: String?
         /// "approveEach" or "chooseUpTo".
         var form: String?
         var seats: Int?
@@ -153,6 +172,10 @@ enum BallotService {
         if let round = try parseUUID(input.fromRound, field: "fromRound", label: "Đợt chấm điểm") {
             guard raw.isEmpty else { throw DomainError.invalid("Hoặc nhập ứng viên, hoặc lấy từ kết quả chấm điểm, không cả hai.", field: "fromRound") }
             raw = try await rankingCandidates(ctx, round: round, top: input.top, on: caller.db)
+        }
+        if let source = try parseUUID(input.fromQuestion, field: "fromQuestion", label: "Câu hỏi đã kiểm phiếu") {
+            guard raw.isEmpty else { throw DomainError.invalid("Chỉ chọn một nguồn ứng viên: nhập tay, kết quả chấm điểm hoặc kết quả bỏ phiếu.", field: "fromQuestion") }
+            raw = try await proposedCandidates(ctx, question: source, caller: caller)
         }
         guard !raw.isEmpty else { throw DomainError.invalid("Hãy nhập ít nhất một ứng viên.", field: "candidates") }
         var candidates: [Candidate] = []
@@ -204,6 +227,22 @@ enum BallotService {
         return ranking.prefix(n).map { CandidateInput(name: $0.name, unitID: $0.unit.uuidString) }
     }
 
+    /// Those a closed question of another session of the same year elected, in its list's order: what a bloc
+    /// proposes, for the council's vote. The caller must be able to see that session.
+    static func proposedCandidates(_ ctx: Context, question: UUID, caller: Caller) async throws -> [CandidateInput] {
+        guard let m = try await BallotQuestionModel.find(question, on: caller.db), m.sessionID != ctx.id else {
+            throw DomainError.invalid("Không tìm thấy câu hỏi đã kiểm phiếu ở phiên khác.", field: "fromQuestion")
+        }
+        let source = try await context(sessionID: m.sessionID, on: caller.db)
+        guard caller.principal.canViewSession(source.scope) else { throw DomainError.invalid("Không tìm thấy câu hỏi đã kiểm phiếu ở phiên khác.", field: "fromQuestion") }
+        guard source.session.year == ctx.session.year else { throw DomainError.invalid("Câu hỏi này thuộc phiên của năm \(source.session.year).", field: "fromQuestion") }
+        guard m.state == "closed", let result = m.decodedResult() else { throw DomainError.conflict("Câu hỏi nguồn chưa kiểm phiếu.") }
+        let q = try m.question()
+        let elected = q.candidates.filter { result.elected.contains($0.id) }
+        guard !elected.isEmpty else { throw DomainError.conflict("Câu hỏi nguồn không có ứng viên trúng.") }
+        return elected.map { CandidateInput(name: $0.name, unitID: $0.unitID?.uuidString) }
+    }
+
     static func store(_ q: Question, id qid: UUID, number: Int, award: String?, previous: UUID?, ctx: Context, caller: Caller) async throws {
         let definition = BallotLog.canonicalText(q), sid = ctx.id
         try await caller.audited { db, audit in
@@ -222,7 +261,8 @@ enum BallotService {
         let q = try m.question()
         try requireChair(ctx, q, caller)
         guard m.state == "draft" else { throw DomainError.conflict("Câu hỏi này đã được mở bỏ phiếu.") }
-        let quorum = catalogue.voteRule(body: ctx.session.voteBody, award: m.award, regime: ctx.session.regime).quorum
+        let quorum = Quorum.effective(catalogue: catalogue.voteRule(body: ctx.session.voteBody, award: m.award, regime: ctx.session.regime).quorum,
+                                      session: ctx.session.ownQuorum)
         if let quorum, let refusal = quorum.refusal(present: ctx.present, members: ctx.members) { throw DomainError.conflict(refusal) }
         if ctx.present == 0 { throw DomainError.conflict("Chưa điểm danh người có mặt.") }
         let sid = ctx.id, id = m.id!, present = ctx.present, members = ctx.members
@@ -463,9 +503,11 @@ enum BallotService {
 
     /// After a second vote still tied: records the referral to the competent person, with its reason.
     static func refer(_ ctx: Context, _ qid: UUID?, _ input: ReferralInput, caller: Caller) async throws {
+        try requireOpen(ctx)
         let m = try await question(ctx, qid, on: caller.db)
         try requireChair(ctx, try m.question(), caller)
         guard case .referral? = m.decodedResult()?.outcome else { throw DomainError.conflict("Chỉ chuyển người có thẩm quyền khi lần bỏ phiếu thứ 2 vẫn bằng phiếu.") }
+        guard m.referral == nil else { throw DomainError.conflict("Đã ghi việc chuyển người có thẩm quyền cho câu hỏi này.") }
         let reason = try Validate.name(input.reason, field: "reason", label: "Nội dung chuyển người có thẩm quyền", maxLength: 1_000)
         let sid = ctx.id, id = m.id!
         try await caller.audited { db, audit in

@@ -45,6 +45,8 @@ struct BallotSessionDTO: Content, Sendable {
         var cites: String
         var confidence: String
         var tieRule: String
+        /// The attendance the question needs to open (the stricter of the catalogue's and the session's).
+        var quorum: String?
         /// Ballots and written opinions received so far (a count, never a content).
         var taken: Int
         /// Whether each of the caller's voters has taken part.
@@ -81,6 +83,8 @@ enum BallotViews {
                                    abstain: q.form.allowsAbstention,
                                    candidates: q.candidates.enumerated().map { .init(id: $1.id, number: $0 + 1, name: $1.name, unitID: $1.unitID) },
                                    rule: q.rule.text, cites: q.rule.cites, confidence: q.rule.confidence.label, tieRule: q.tieRule.label,
+                                   quorum: quorumText(Quorum.effective(catalogue: catalogue.voteRule(body: ctx.session.voteBody, award: m.award, regime: ctx.session.regime).quorum,
+                                                                       session: ctx.session.ownQuorum), members: m.members ?? ctx.members),
                                    taken: taken.count,
                                    myVotes: Dictionary(uniqueKeysWithValues: mine.map { k in (k.uuidString, taken.contains { $0.voterKey == k }) }),
                                    participation: organiser ? Dictionary(taken.map { (names[$0.voterKey] ?? "?", $0.channel) }, uniquingKeysWith: { a, _ in a }) : nil,
@@ -88,14 +92,20 @@ enum BallotViews {
                                    result: m.state == "closed" ? m.decodedResult() : nil, committee: committee, committeeNote: m.committeeNote,
                                    referral: m.referral, minutesURL: m.state == "closed" ? BallotPath.minutes(ctx.id, question: m.id!).url : nil))
         }
-        let quorum = catalogue.voteRule(body: ctx.session.voteBody, award: nil, regime: ctx.session.regime).quorum
+        let quorum = Quorum.effective(catalogue: catalogue.voteRule(body: ctx.session.voteBody, award: nil, regime: ctx.session.regime).quorum,
+                                      session: ctx.session.ownQuorum)
         return BallotSessionDTO(id: ctx.id, body: ctx.session.body, bodyLabel: ctx.session.voteBody.label, blocID: ctx.session.blocID, year: ctx.session.year,
                                 title: ctx.session.title, state: ctx.session.state, regime: ctx.session.regime, members: ctx.members, present: ctx.present,
-                                quorum: quorum.map { "\($0.share) tổng số thành viên (cần \(Quorum.needed($0.share, members: ctx.members)) người; \($0.cites))" },
+                                quorum: quorumText(quorum, members: ctx.members),
                                 canOrganise: organiser, myVoterKeys: mine,
                                 voters: ctx.voters.map { .init(voterKey: $0.voterKey, name: $0.name, present: $0.present) },
                                 questions: questions, auditHead: ctx.session.auditHead, recordURL: BallotPath.record(ctx.id).url,
                                 minutesURL: BallotPath.meetingMinutes(ctx.id).url)
+    }
+
+    /// "2/3 tổng số thành viên (cần 6 người; article)".
+    static func quorumText(_ q: Quorum?, members: Int) -> String? {
+        q.map { "\($0.share) tổng số thành viên (cần \(Quorum.needed($0.share, members: members)) người; \($0.cites))" }
     }
 
     struct SessionRef: Content, Sendable { var id: UUID; var title: String; var body: String; var year: Int; var state: String; var url: String }

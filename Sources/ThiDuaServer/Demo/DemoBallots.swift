@@ -50,5 +50,43 @@ enum DemoBallots {
         }
         _ = try await BallotService.closeQuestion(ctx, praise, .init(committee: committee), caller: lead)
         try await BallotService.closeSession(try await BallotService.context(sessionID: id, on: db), caller: lead)
+        try await council(app, flag: flag, praise: praise)
+    }
+
+    static let councilTitle = "Phiên họp Hội đồng Thi đua – Khen thưởng tỉnh xét đề nghị của khối năm 2018"
+
+    /// The council's vote on the bloc's proposals: four of its five members present, the fifth's written opinion,
+    /// one question per proposal taken from the bloc's elected candidates.
+    static func council(_ app: Application, flag: UUID, praise: UUID) async throws {
+        let db = app.db, catalogue = app.catalogue
+        let office = try await DemoScoring.caller(app, "vanphong")
+        let members = ["hoidong"] + (2...DemoLoader.councilMembers).map { "hoidong.\($0)" }
+        guard try await User.query(on: db).filter(\.$username ~~ members).count() == members.count else { return }
+        let id = try await BallotService.create(.init(body: "council", year: DemoLoader.year, title: councilTitle), caller: office, catalogue: catalogue)
+        var ctx = try await BallotService.context(sessionID: id, on: db)
+        let users = try await User.query(on: db).filter(\.$username ~~ members).all()
+        let key = Dictionary(users.map { ($0.username, $0.id!) }, uniquingKeysWith: { a, _ in a })
+        let absent = members.last!
+        for m in members.dropLast() { try await BallotService.presence(ctx, .init(voterKey: key[m]?.uuidString, present: true), caller: office) }
+        ctx = try await BallotService.context(sessionID: id, on: db)
+        let flagQ = try await BallotService.addQuestion(ctx, .init(title: "Đề nghị Chủ tịch UBND tỉnh tặng Cờ thi đua của UBND tỉnh năm 2018", award: "CO_TINH",
+                                                                   fromQuestion: flag.uuidString, form: "approveEach"), caller: office, catalogue: catalogue)
+        let praiseQ = try await BallotService.addQuestion(ctx, .init(title: "Đề nghị Chủ tịch UBND tỉnh tặng Bằng khen năm 2018", award: "BK_TINH",
+                                                                     fromQuestion: praise.uuidString, form: "approveEach"), caller: office, catalogue: catalogue)
+        let committee = ["Trần Văn Nam (minh họa)", "Phạm Thị Lan (minh họa)"]
+        // The flag: all four present for, and the absent member's written opinion for.
+        // The Bằng khen: the first of the two by all; the second by three of four and the written opinion.
+        for (q, votes) in [(flagQ, [["c1": "yes"], ["c1": "yes"], ["c1": "yes"], ["c1": "yes"]]),
+                           (praiseQ, [["c1": "yes", "c2": "yes"], ["c1": "yes", "c2": "no"], ["c1": "yes", "c2": "yes"], ["c1": "yes", "c2": "yes"]])] {
+            ctx = try await BallotService.context(sessionID: id, on: db)
+            try await BallotService.openQuestion(ctx, q, caller: office, catalogue: catalogue)
+            for (m, marks) in zip(members, votes) {
+                _ = try await BallotService.vote(ctx, q, .init(ballot: BallotInput(marks: marks)), caller: try await DemoScoring.caller(app, m))
+            }
+            let written = Dictionary(uniqueKeysWithValues: (votes.first ?? [:]).keys.map { ($0, "yes") })
+            try await BallotService.written(ctx, q, .init(voterKey: key[absent]?.uuidString, ballot: BallotInput(marks: written)), caller: office)
+            _ = try await BallotService.closeQuestion(ctx, q, .init(committee: committee), caller: office)
+        }
+        try await BallotService.closeSession(try await BallotService.context(sessionID: id, on: db), caller: office)
     }
 }

@@ -35,6 +35,9 @@ enum DemoLoader {
     static let leaderCode = "vksnd"
     static let deputyCode = "congan"
 
+    /// The demo council's members: `hoidong`, then `hoidong.2` … `hoidong.5`.
+    static let councilMembers = 5
+
     struct DemoAccount {
         var username: String
         var fullName: String
@@ -48,6 +51,10 @@ enum DemoLoader {
             DemoAccount(username: "hoidong", fullName: "Thành viên Hội đồng TĐKT tỉnh (demo)") { _, _ in RoleGrant(role: .council) },
             DemoAccount(username: "khach", fullName: "Người xem (demo)") { _, _ in RoleGrant(role: .viewer) },
         ]
+        // Four more council members, so that the council can sit and vote (a session needs at least two voters).
+        for n in 2...councilMembers {
+            list.insert(DemoAccount(username: "hoidong.\(n)", fullName: "Thành viên Hội đồng TĐKT tỉnh số \(n) (demo)") { _, _ in RoleGrant(role: .council) }, at: 2 + n - 1)
+        }
         for u in units {
             list.append(DemoAccount(username: "canbo.\(u.code)", fullName: "Cán bộ thi đua – \(u.shortName) (demo)") { ids, _ in RoleGrant(role: .unitOfficer, unitID: ids[u.code]) })
             list.append(DemoAccount(username: "thutruong.\(u.code)", fullName: "Thủ trưởng – \(u.shortName) (demo)") { ids, _ in RoleGrant(role: .unitHead, unitID: ids[u.code]) })
