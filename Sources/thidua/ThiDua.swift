@@ -10,7 +10,7 @@ struct ThiDua: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thidua",
         abstract: "ThiDua – phần mềm công tác thi đua, khen thưởng.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, RoutesCommand.self, AuditCommand.self, DemoCommand.self, EligibilityCommand.self, BallotsCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, RoutesCommand.self, AuditCommand.self, DemoCommand.self, EligibilityCommand.self, BallotsCommand.self, BackupCommand.self, RestoreCommand.self]
     )
 }
 
@@ -309,5 +309,57 @@ struct BallotsCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+    }
+}
+
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Sao lưu cơ sở dữ liệu và các tệp đính kèm vào một tệp (chạy được khi máy chủ đang chạy): ảnh chụp nhất quán, mã băm từng phần, đầu chuỗi nhật ký.")
+    @ArgumentParser.Argument(help: "Tệp sao lưu sẽ ghi (chưa có; ví dụ thidua-2026-12-02.zip).") var file: String
+
+    func run() async throws {
+        let app = try await makeApp(readOnly: true)
+        let summary: Backup.Summary
+        do { summary = try await Backup.backup(app, to: file) } catch {
+            try? await app.asyncShutdown()
+            failAndExit("không sao lưu được: \(error)")
+        }
+        try await app.asyncShutdown()
+        let m = summary.manifest
+        print("Đã sao lưu vào \(file): \(m.database), \(m.tables.count) bảng, \(summary.rows) dòng, \(summary.files) tệp đính kèm.")
+        print("Đầu chuỗi nhật ký: \(m.auditHead.seq) bản ghi, \(m.auditHead.hash)")
+        print("SHA-256 của tệp sao lưu: \(summary.archiveSHA256)")
+    }
+}
+
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Khôi phục một tệp sao lưu vào cơ sở dữ liệu trống (THIDUA_DB chưa có, hoặc DATABASE_URL trống) và thư mục tệp trống; kiểm tra toàn bộ trước khi ghi.")
+    @ArgumentParser.Argument(help: "Tệp sao lưu (do `thidua backup` ghi).") var file: String
+
+    func run() async throws {
+        let config = AppConfig.fromEnvironment()
+        if !config.problems.isEmpty { failAndExit(config.problems.joined(separator: "\n")) }
+        let summary: Backup.Summary
+        switch config.database {
+        case .sqliteFile(let path):
+            do { summary = try await Backup.restore(from: file, into: .sqlite(path: path), filesDirectory: config.resolvedFilesDirectory) } catch {
+                failAndExit("không khôi phục: \(error)")
+            }
+        case .postgres(let url, _):
+            let app = try await makeApp(migrate: false, readOnly: true)
+            do { summary = try await Backup.restore(from: file, into: .postgres(app: app, url: url), filesDirectory: config.resolvedFilesDirectory) } catch {
+                try? await app.asyncShutdown()
+                failAndExit("không khôi phục: \(error)")
+            }
+            try await app.asyncShutdown()
+        case .sqliteMemory:
+            failAndExit("không khôi phục vào cơ sở dữ liệu trong bộ nhớ: đặt THIDUA_DB hoặc DATABASE_URL.")
+        }
+        let m = summary.manifest
+        print("Đã khôi phục \(file) (sao lưu lúc \(m.createdAt)): \(m.tables.count) bảng, \(summary.rows) dòng, \(summary.files) tệp đính kèm; số dòng từng bảng và đầu chuỗi nhật ký (\(m.auditHead.seq) bản ghi) khớp bảng kê.")
+        print("Tiếp theo: `thidua audit verify` (cần cùng khóa nhật ký THIDUA_AUDIT_KEY_FILE), rồi `thidua serve`.")
     }
 }

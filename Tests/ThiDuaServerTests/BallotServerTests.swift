@@ -163,9 +163,10 @@ struct BallotServerTests {
         }
     }
 
-    /// Every row of every table, as JSON (each model is `Codable` through its fields).
+    /// Every row of every table, as JSON with sorted keys (each model is `Codable` through its fields).
     static func rows<M: Model>(_ type: M.Type, on db: any Database) async throws -> [String] {
         let e = JSONEncoder()
+        e.outputFormatting = .sortedKeys
         return try await M.query(on: db).all().map { String(decoding: try e.encode($0), as: UTF8.self) }
     }
 

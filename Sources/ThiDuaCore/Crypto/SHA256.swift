@@ -37,5 +37,6 @@ public struct SHA256Stream: Sendable {
     private var hasher = SHA256()
     public init() {}
     public mutating func update(_ text: String) { hasher.update(data: Data(text.utf8)) }
+    public mutating func update(bytes: Data) { hasher.update(data: bytes) }
     public mutating func finish() -> String { Hex.lower(hasher.finalize()) }
 }

@@ -92,7 +92,7 @@ public struct AppConfig: Sendable {
 
 extension AppConfig {
     /// Where uploaded files are kept (`filesDirectory`, else its default for the database).
-    var resolvedFilesDirectory: String {
+    public var resolvedFilesDirectory: String {
         if let d = filesDirectory { return d }
         switch database {
         case .sqliteFile(let path):
