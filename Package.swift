@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // Reading .csv imports (RFC 4180: quoted fields, embedded separators and line breaks).
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
@@ -31,6 +33,7 @@ let package = Package(
         .target(name: "ThiDuaDocuments", dependencies: [
             "ThiDuaCore",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "CSV", package: "CSV.swift"),
         ]),
         .target(
             name: "ThiDuaServer",
@@ -57,7 +60,7 @@ let package = Package(
         .executableTarget(name: "scoring-bench", dependencies: ["ThiDuaCore"], path: "Benchmarks/ScoringBench"),
         .executableTarget(name: "bare-route", dependencies: [.product(name: "Vapor", package: "vapor")], path: "Benchmarks/BareRoute"),
         .testTarget(name: "ThiDuaCoreTests", dependencies: ["ThiDuaCore"]),
-        .testTarget(name: "ThiDuaDocumentsTests", dependencies: ["ThiDuaDocuments"]),
+        .testTarget(name: "ThiDuaDocumentsTests", dependencies: ["ThiDuaDocuments"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ThiDuaServerTests", dependencies: [
             "ThiDuaServer",
             .product(name: "VaporTesting", package: "vapor"),

@@ -5,6 +5,20 @@ import Vapor
 
 /// What the `thidua` command line does besides serving: migrate, list routes, verify the audit chain, load the demo.
 public enum Operations {
+    public struct ImportReport: Sendable {
+        public var problems: [String]; public var notes: [String]; public var sheets: [String: (added: Int, changed: Int, unchanged: Int)]
+        public var applied: Bool; public var sha256: String; public var seconds: Double
+    }
+
+    /// `thidua import FILE [--dry-run]`: as the office (the audit names the operator's command).
+    public static func importFile(_ app: Application, data: Data, filename: String, dryRun: Bool) async throws -> ImportReport {
+        let principal = Principal(userID: UUID(), username: "thidua-import", grants: [RoleGrant(role: .office)])
+        let caller = Caller(principal: principal, db: app.db, now: app.clock.now(), auditKey: app.auditKey, files: app.fileStore)
+        let r = try await ImportService.run(data, filename: filename, dryRun: dryRun, caller: caller, catalogue: app.catalogue)
+        return ImportReport(problems: r.problems.map(\.description), notes: r.notes.map(\.description),
+                            sheets: r.sheets.mapValues { ($0.added, $0.changed, $0.unchanged) }, applied: r.applied, sha256: r.sha256, seconds: r.seconds)
+    }
+
     /// Loads the demo (idempotent).
     public static func loadDemo(_ app: Application) async throws {
         try await DemoLoader.load(app)

@@ -137,5 +137,6 @@ func routes(_ app: Application) throws {
     RegistrationController().register(pages: app, api: api)
     ScoringController().register(pages: app, api: api)
     BallotController().register(pages: app, api: api)
+    ImportController().register(pages: app, api: api)
     OpenAPIController().register(api: api)
 }

@@ -10,7 +10,7 @@ struct ThiDua: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thidua",
         abstract: "ThiDua – phần mềm công tác thi đua, khen thưởng.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, RoutesCommand.self, AuditCommand.self, DemoCommand.self, EligibilityCommand.self, BallotsCommand.self, BackupCommand.self, RestoreCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, RoutesCommand.self, AuditCommand.self, DemoCommand.self, EligibilityCommand.self, BallotsCommand.self, BackupCommand.self, RestoreCommand.self, ImportCommand.self]
     )
 }
 
@@ -361,5 +361,34 @@ struct RestoreCommand: AsyncParsableCommand {
         let m = summary.manifest
         print("Đã khôi phục \(file) (sao lưu lúc \(m.createdAt)): \(m.tables.count) bảng, \(summary.rows) dòng, \(summary.files) tệp đính kèm; số dòng từng bảng và đầu chuỗi nhật ký (\(m.auditHead.seq) bản ghi) khớp bảng kê.")
         print("Tiếp theo: `thidua audit verify` (cần cùng khóa nhật ký THIDUA_AUDIT_KEY_FILE), rồi `thidua serve`.")
+    }
+}
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Nhập đơn vị, cá nhân, xếp loại, khen thưởng, sáng kiến, kỷ luật từ tệp .xlsx hoặc .csv theo mẫu (/import/template.xlsx); tất cả hoặc không dòng nào.")
+    @ArgumentParser.Argument(help: "Tệp .xlsx hoặc .csv.") var file: String
+    @ArgumentParser.Flag(name: .customLong("dry-run"), help: "Chỉ kiểm tra và cho biết sẽ thêm, sửa gì; không ghi.") var dryRun = false
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: file) else { failAndExit("không đọc được tệp \(file)") }
+        let app = try await makeApp()
+        let report: Operations.ImportReport
+        do { report = try await Operations.importFile(app, data: data, filename: (file as NSString).lastPathComponent, dryRun: dryRun) } catch {
+            try? await app.asyncShutdown()
+            failAndExit("\(error)")
+        }
+        try await app.asyncShutdown()
+        for p in report.problems { FileHandle.standardError.write(Data("Lỗi – \(p)\n".utf8)) }
+        for n in report.notes { print("Ghi chú – \(n)") }
+        for (sheet, c) in report.sheets.sorted(by: { $0.key < $1.key }) {
+            print("\(sheet): \(report.applied ? "thêm" : "sẽ thêm") \(c.added), \(report.applied ? "sửa" : "sẽ sửa") \(c.changed), giữ nguyên \(c.unchanged)")
+        }
+        if !report.problems.isEmpty {
+            FileHandle.standardError.write(Data("Không nhập dòng nào: \(report.problems.count) lỗi cần sửa trong tệp.\n".utf8))
+            throw ExitCode(1)
+        }
+        print(report.applied ? "Đã nhập \(file) (SHA-256 \(report.sha256)) trong \(String(format: "%.1f", report.seconds)) giây." : "Chạy thử: không ghi gì. Bỏ --dry-run để nhập.")
     }
 }

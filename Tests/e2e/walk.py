@@ -490,6 +490,44 @@ def main():
         d.save_screenshot(os.path.join(SHOTS, "council-session.png"))
         d.find_element(By.ID, "logout").click()
 
+    def office_imports_a_spreadsheet():
+        import openpyxl
+        def workbook(path, bad):
+            wb = openpyxl.Workbook()
+            ws = wb.active
+            ws.title = "Cá nhân"
+            ws.append(["DANH SÁCH CÁN BỘ NHẬP TỪ EXCEL"])
+            ws.append(["Đơn vị", "Họ và tên", "Giới tính", "Năm sinh"])
+            ws.append(["Công an tỉnh Nghệ An", "Trần Văn Nhập", "Nam", 1984])
+            aw = wb.create_sheet("Khen thưởng")
+            aw.append(["Đơn vị", "Họ và tên", "Năm sinh", "Danh hiệu, hình thức", "Năm thành tích", "Ngày quyết định"])
+            aw.append(["Công an tỉnh Nghệ An", "Trần Văn Nhập", 1984, "Chiến sĩ tiên tiến", 2017, datetime.date(2018, 1, 12)])
+            if bad:
+                aw.append(["Công an tỉnh Nghệ An", "Trần Văn Nhập", 1984, "Chiến sĩ tiên tiến", 2016, "12/13/2017"])
+            wb.save(path)
+        bad, good = os.path.join(SHOTS, "nhap-loi.xlsx"), os.path.join(SHOTS, "nhap.xlsx")
+        workbook(bad, True)
+        workbook(good, False)
+        login_as("vanphong")
+        d.find_element(By.LINK_TEXT, "Nhập dữ liệu").click()
+        until(lambda: d.find_elements(By.ID, "import-form"), "the import page")
+        assert fetch(d.find_element(By.ID, "template").get_attribute("href"))[:2] == b"PK", "the template is an .xlsx"
+        d.find_element(By.CSS_SELECTOR, "#import-form input[type='file']").send_keys(os.path.abspath(bad))
+        d.find_element(By.ID, "import-submit").click()
+        until(lambda: d.find_elements(By.ID, "import-problems"), "the problems")
+        text = d.find_element(By.ID, "import-problems").text
+        assert "Khen thưởng" in text and "3" in text and "F" in text and "dd/MM/yyyy" in text, text
+        assert not d.find_elements(By.ID, "import-apply"), "a file with problems cannot be applied"
+        d.save_screenshot(os.path.join(SHOTS, "import-problems.png"))
+        d.find_element(By.CSS_SELECTOR, "#import-form input[type='file']").send_keys(os.path.abspath(good))
+        d.find_element(By.ID, "import-submit").click()
+        until(lambda: d.find_elements(By.ID, "import-apply"), "the dry run")
+        assert "Chạy thử" in d.page_source
+        d.find_element(By.ID, "import-apply-submit").click()
+        until(lambda: "Đã nhập" in d.find_element(By.ID, "import-report").text, "the import")
+        d.save_screenshot(os.path.join(SHOTS, "import-done.png"))
+        d.find_element(By.ID, "logout").click()
+
     def open_session_left_for_the_hostile_walk():
         # A session left open with a question open, so that the hostile form walk meets the ballot, written-opinion
         # and closing forms too.
@@ -534,6 +572,7 @@ def main():
         step("two heads vote and check their receipts", two_heads_vote)
         step("the committee closes; the result and the record show", committee_closes_and_result_shows)
         step("a council member sees the council's vote on the bloc's proposals", council_member_sees_the_council_session)
+        step("the office imports a spreadsheet: problems by row and column, then the import", office_imports_a_spreadsheet)
         step("a session is left open for the hostile walk", open_session_left_for_the_hostile_walk)
     finally:
         d.quit()

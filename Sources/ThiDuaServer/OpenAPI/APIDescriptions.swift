@@ -218,6 +218,13 @@ enum APIDescriptions {
         "POST /api/v1/ballots/:sessionID/receipts/check": .init(summary: "Kiểm một biên nhận: phiếu đã được tính (không cho biết phiếu ghi gì)",
                                                                 request: .of(BallotController.ReceiptCheck.self), required: ["receipt"], response: .of(BallotController.ReceiptAnswer.self)),
 
+        // Import
+        "POST /api/v1/import": .init(summary: "Nhập đơn vị, cá nhân, xếp loại, khen thưởng, sáng kiến, kỷ luật từ tệp .xlsx hoặc .csv theo mẫu (nội dung tệp là thân yêu cầu, hoặc trường “file” của multipart); tất cả hoặc không dòng nào; 422 kèm danh sách lỗi theo trang, dòng, cột",
+                                     query: [q("dryRun", "true: chỉ kiểm tra, không ghi"), q("filename", "Tên tệp (.xlsx hoặc .csv)")],
+                                     request: .file(mediaType: "application/octet-stream"), response: .of(ImportController.APIReport.self)),
+        "GET /api/v1/import/template.xlsx": .init(summary: "Mẫu nhập (.xlsx): tiêu đề cột tiếng Việt, dòng ví dụ, trang mã hợp lệ",
+                                                  response: .file(mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+
         // This description
         "GET /api/v1/openapi.json": .init(summary: "Mô tả OpenAPI 3.1 của API này", response: .anyJSON),
     ]

@@ -40,6 +40,7 @@ enum Pages {
         if !p.roles.isDisjoint(with: [.office, .council, .unitOfficer, .unitHead, .blocLead]) {
             items += [(RegisterPath.list.url, "Sổ khen thưởng"), (RegisterPath.report.url, "Xét khen thưởng"), (BallotPath.sessions.url, "Bỏ phiếu")]
         }
+        if p.importPermission != .none { items.append((ImportPath.start.url, "Nhập dữ liệu")) }
         if p.isOffice {
             items += [(OrganisationPath.years.url, "Năm thi đua"), (AccountPath.users.url, "Tài khoản"), (AuditPath.audit.url, "Nhật ký")]
         }

@@ -1,0 +1,74 @@
+import Foundation
+import ThiDuaCore
+import ThiDuaDocuments
+import Vapor
+
+/// Import pages and API: upload (dry run by default), the report by sheet, row and column, then applying the file
+/// the dry run checked (kept by its SHA-256, not uploaded again). The office, or a unit officer for their own units.
+struct ImportController {
+    let importers: RoutePolicy = .roles([.office, .unitOfficer])
+    let upload: HTTPBodyStreamStrategy = .collect(maxSize: ByteCount(value: ImportService.maxBytes + (256 << 10)))
+
+    struct APIReport: Content, Sendable {
+        var reason: String?
+        var report: ImportService.Report
+    }
+
+    func register(pages: any RoutesBuilder, api: any RoutesBuilder) {
+        pages.on(.GET, "import", policy: importers) { req in
+            try await Pages.render(req, "import/start", title: "Nhập dữ liệu từ Excel", Page(report: nil, templateURL: ImportPath.template.url, applyURL: ImportPath.apply.url))
+        }
+        pages.on(.POST, "import", policy: importers, body: upload) { req in
+            struct Form: Content { var file: File?; var apply: String? }
+            let form = try req.content.decode(Form.self)
+            guard let file = form.file, file.data.readableBytes > 0 else { throw DomainError.invalid("Hãy chọn tệp .xlsx hoặc .csv.", field: "file") }
+            let report = try await ImportService.run(Data(buffer: file.data), filename: file.filename, dryRun: form.apply != "1", caller: try Caller(req),
+                                                     catalogue: req.application.catalogue)
+            return try await self.page(req, report)
+        }
+        pages.on(.POST, "import", "apply", policy: importers) { req in
+            let form = try req.content.decode([String: String].self)
+            let caller = try Caller(req)
+            let data = try caller.files.get(form["sha256"] ?? "")
+            let report = try await ImportService.run(data, filename: form["filename"] ?? "tep-nhap.xlsx", dryRun: false, caller: caller, catalogue: req.application.catalogue)
+            return try await self.page(req, report)
+        }
+        pages.on(.GET, "import", "template.xlsx", policy: importers, use: template)
+        api.on(.GET, "import", "template.xlsx", policy: importers, use: template)
+        api.on(.POST, "import", policy: importers, body: upload) { req in
+            let dryRun = (try? req.query.get(Bool.self, at: "dryRun")) ?? false
+            let filename = (try? req.query.get(String.self, at: "filename")) ?? "tep-nhap.xlsx"
+            var data = Data(buffer: req.body.data ?? ByteBuffer())
+            var name = filename
+            if req.headers.contentType?.type == "multipart" {
+                struct Form: Content { var file: File? }
+                guard let f = try req.content.decode(Form.self).file else { throw DomainError.invalid("Hãy gửi tệp trong trường “file”.", field: "file") }
+                data = Data(buffer: f.data); name = f.filename
+            }
+            guard !data.isEmpty else { throw DomainError.invalid("Hãy gửi tệp .xlsx hoặc .csv trong thân yêu cầu.", field: "file") }
+            let report = try await ImportService.run(data, filename: name, dryRun: dryRun, caller: try Caller(req), catalogue: req.application.catalogue)
+            let reason = report.problems.isEmpty ? nil : "Tệp có \(report.problems.count) lỗi: không nhập dòng nào."
+            return try await APIReport(reason: reason, report: report).encodeResponse(status: reason == nil ? .ok : .unprocessableEntity, for: req)
+        }
+    }
+
+    struct Page: Encodable, Sendable {
+        var report: ImportService.Report?
+        var templateURL: String
+        var applyURL: String
+        var sheets: [Row] = []
+        var notes: [String] = []
+        struct Row: Encodable, Sendable { var sheet: String; var added: Int; var changed: Int; var unchanged: Int }
+    }
+
+    func page(_ req: Request, _ report: ImportService.Report) async throws -> Response {
+        var p = Page(report: report, templateURL: ImportPath.template.url, applyURL: ImportPath.apply.url)
+        p.notes = report.notes.map(\.description)
+        p.sheets = ImportSheetKind.allCases.compactMap { k in report.sheets[k.title].map { Page.Row(sheet: k.title, added: $0.added, changed: $0.changed, unchanged: $0.unchanged) } }
+        return try await Pages.render(req, "import/start", title: "Nhập dữ liệu từ Excel", p, status: report.problems.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable func template(_ req: Request) async throws -> Response {
+        Downloads.file(try ImportTemplateDocument.workbook(catalogue: req.application.catalogue), type: Downloads.xlsx, filename: "mau-nhap-du-lieu-thi-dua.xlsx")
+    }
+}
