@@ -105,6 +105,34 @@ struct ImportServerTests {
         }
     }
 
+    @Test("Round trips: the register exported (.xlsx, .csv) imports again with nothing added or changed; JSON has every sheet")
+    func exportRoundTrip() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            let office = try await token(app, "vanphong")
+            let xlsx = try await api(app, .GET, "/api/v1/register/export.xlsx", token: office)
+            #expect(xlsx.status == .ok)
+            let file = Data(buffer: xlsx.body)
+            let sheets = try XLSXReader.read(file)
+            #expect(sheets.map(\.name) == ImportSheetKind.allCases.map(\.title))
+            let r = try await Self.post(app, "/api/v1/import?dryRun=true&filename=so.xlsx", token: office, data: file).decoded(ImportController.APIReport.self).report
+            #expect(r.problems.isEmpty, "\(r.problems)")
+            let moved = r.sheets.values.map { $0.added + $0.changed }.reduce(0, +), kept = r.sheets.values.map(\.unchanged).reduce(0, +)
+            #expect(moved == 0 && kept > 50 && (r.sheets["Khen thưởng"]?.unchanged ?? 0) > 10, "\(r.sheets)")
+            let csv = try await api(app, .GET, "/api/v1/register/export.csv?sheet=awards", token: office)
+            let bytes = Data(buffer: csv.body)
+            #expect(csv.status == .ok && bytes.starts(with: [0xEF, 0xBB, 0xBF]) && csv.headers.contentType?.subType == "csv")
+            let c = try await Self.post(app, "/api/v1/import?dryRun=true&filename=Khen%20th%C6%B0%E1%BB%9Fng.csv", token: office, data: bytes).decoded(ImportController.APIReport.self).report
+            #expect(c.problems.isEmpty && c.sheets["Khen thưởng"]?.added == 0 && c.sheets["Khen thưởng"]?.changed == 0 && c.sheets["Khen thưởng"]?.unchanged == r.sheets["Khen thưởng"]?.unchanged, "\(c.problems) \(c.sheets)")
+            #expect(try await api(app, .GET, "/api/v1/register/export.csv?sheet=nope", token: office).status == .unprocessableEntity)
+            let json = try JSONDecoder().decode([String: [[String: String]]].self, from: Data(buffer: try await api(app, .GET, "/api/v1/register/export.json", token: office).body))
+            #expect(Set(json.keys) == Set(ImportSheetKind.allCases.map(\.title)) && json["Khen thưởng"]?.count == r.sheets["Khen thưởng"]?.unchanged)
+            // A unit officer's export holds their own unit only.
+            let own = try XLSXReader.read(Data(buffer: try await api(app, .GET, "/api/v1/register/export.xlsx", token: try await token(app, "canbo.congan")).body))
+            let units = Set(own.flatMap { s in s.rows.filter { $0.key > 3 }.compactMap { $0.value.first?.shown } })
+            #expect(units == ["Công an tỉnh Nghệ An"], "\(units)")
+        }
+    }
+
     @Test("Pages: upload for a dry run, the report by sheet and row, then the kept file applied")
     func pages() async throws {
         try await withThiDua(demo: true) { app, _ in

@@ -9,7 +9,9 @@ struct ImportController {
     let importers: RoutePolicy = .roles([.office, .unitOfficer])
     let upload: HTTPBodyStreamStrategy = .collect(maxSize: ByteCount(value: ImportService.maxBytes + (256 << 10)))
 
+    /// The answer: the report; with problems, also the API's error shape (`error`, `reason`) under a 422.
     struct APIReport: Content, Sendable {
+        var error: Bool?
         var reason: String?
         var report: ImportService.Report
     }
@@ -48,7 +50,7 @@ struct ImportController {
             guard !data.isEmpty else { throw DomainError.invalid("Hãy gửi tệp .xlsx hoặc .csv trong thân yêu cầu.", field: "file") }
             let report = try await ImportService.run(data, filename: name, dryRun: dryRun, caller: try Caller(req), catalogue: req.application.catalogue)
             let reason = report.problems.isEmpty ? nil : "Tệp có \(report.problems.count) lỗi: không nhập dòng nào."
-            return try await APIReport(reason: reason, report: report).encodeResponse(status: reason == nil ? .ok : .unprocessableEntity, for: req)
+            return try await APIReport(error: reason == nil ? nil : true, reason: reason, report: report).encodeResponse(status: reason == nil ? .ok : .unprocessableEntity, for: req)
         }
     }
 

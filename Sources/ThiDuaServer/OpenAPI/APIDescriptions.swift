@@ -219,6 +219,11 @@ enum APIDescriptions {
                                                                 request: .of(BallotController.ReceiptCheck.self), required: ["receipt"], response: .of(BallotController.ReceiptAnswer.self)),
 
         // Import
+        "GET /api/v1/register/export.xlsx": .init(summary: "Sổ khen thưởng của các đơn vị được xem, theo mẫu nhập (.xlsx; nhập lại không thay đổi gì)",
+                                                  response: .file(mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+        "GET /api/v1/register/export.csv": .init(summary: "Một trang của sổ khen thưởng theo mẫu nhập (.csv UTF-8 có BOM)",
+                                                 query: [q("sheet", "units, people, ratings, awards, initiatives hoặc disciplines (mặc định awards)")], response: .file(mediaType: "text/csv")),
+        "GET /api/v1/register/export.json": .init(summary: "Sổ khen thưởng theo mẫu nhập, dạng JSON (trang → các dòng tiêu đề → giá trị)", response: .of([String: [[String: String]]].self)),
         "POST /api/v1/import": .init(summary: "Nhập đơn vị, cá nhân, xếp loại, khen thưởng, sáng kiến, kỷ luật từ tệp .xlsx hoặc .csv theo mẫu (nội dung tệp là thân yêu cầu, hoặc trường “file” của multipart); tất cả hoặc không dòng nào; 422 kèm danh sách lỗi theo trang, dòng, cột",
                                      query: [q("dryRun", "true: chỉ kiểm tra, không ghi"), q("filename", "Tên tệp (.xlsx hoặc .csv)")],
                                      request: .file(mediaType: "application/octet-stream"), response: .of(ImportController.APIReport.self)),

@@ -60,6 +60,10 @@ struct RegisterController {
         }
         pages.on(.GET, "register", "report", policy: readers, use: reportPage)
         pages.on(.GET, "register", "report.xlsx", policy: readers, use: reportXLSX)
+        for format in ["xlsx", "csv", "json"] {
+            pages.on(.GET, "register", .constant("export.\(format)"), policy: readers) { req in try await self.export(req, format) }
+            api.on(.GET, "register", .constant("export.\(format)"), policy: readers) { req in try await self.export(req, format) }
+        }
         api.on(.GET, "register", "people", policy: readers) { req in try await self.people(req) }
         api.on(.POST, "register", "people", policy: writers) { req in
             let p = try await RegisterService.createPerson(try req.content.decode(RegisterService.PersonInput.self), req: req)
@@ -121,6 +125,8 @@ struct RegisterController {
         var canCreate: Bool
         var year: Int
         var newPersonURL: String
+        /// The register of these units in the import template's layout.
+        var exportXLSX: String; var exportCSV: String; var exportJSON: String
     }
 
     @Sendable func listPage(_ req: Request) async throws -> Response {
@@ -130,7 +136,30 @@ struct RegisterController {
                                       ListPage(people: try await people(req), units: units.map { .init(value: $0.id!.uuidString, label: $0.officialName) },
                                                unit: (try? req.query.get(String.self, at: "unit")) ?? "", q: (try? req.query.get(String.self, at: "q")) ?? "",
                                                canCreate: p.isOffice || p.has(.unitOfficer), year: try await OrganisationService.selectedYear(req),
-                                               newPersonURL: RegisterPath.newPerson.url([("unit", try? req.query.get(String.self, at: "unit"))])))
+                                               newPersonURL: RegisterPath.newPerson.url([("unit", try? req.query.get(String.self, at: "unit"))]),
+                                               exportXLSX: RegisterPath.export(format: "xlsx").url, exportCSV: RegisterPath.export(format: "csv").url([("sheet", "awards")]),
+                                               exportJSON: RegisterPath.export(format: "json").url))
+    }
+
+    /// The register of the units the caller may read, as the import template lays it out: .xlsx (every sheet), .csv
+    /// (`sheet`: units, people, ratings, awards, initiatives or disciplines; UTF-8 with BOM) or JSON.
+    func export(_ req: Request, _ format: String) async throws -> Response {
+        let sheets = try await RegisterExportService.sheets(units: try await viewableUnits(req), on: req.db)
+        switch format {
+        case "xlsx":
+            return Downloads.file(try RegisterExportDocument.xlsx(sheets, title: "SỔ KHEN THƯỞNG"), type: Downloads.xlsx, filename: "so-khen-thuong.xlsx")
+        case "csv":
+            let raw = (try? req.query.get(String.self, at: "sheet")) ?? "awards"
+            guard let kind = ImportSheetKind(rawValue: raw), let sheet = sheets.first(where: { $0.0 == kind }) else {
+                throw DomainError.invalid("Trang phải là một trong: \(ImportSheetKind.allCases.map(\.rawValue).joined(separator: ", ")).", field: "sheet")
+            }
+            return Downloads.file(try RegisterExportDocument.csv(sheet), type: HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]),
+                                  filename: "\(kind.title).csv")
+        default:
+            let res = Response(status: .ok, body: .init(data: try RegisterExportDocument.json(sheets)))
+            res.headers.contentType = .json
+            return res
+        }
     }
 
     // MARK: People

@@ -8,6 +8,8 @@ enum RegisterPath: SitePath {
     case deleteFact(RegisterSubject, kind: String, id: UUID)
     case useInitiative(RegisterSubject, id: UUID)
     case report, reportXLSX
+    /// The register in the import template's layout.
+    case export(format: String)
 
     private static func base(_ s: RegisterSubject) -> [String] {
         switch s {
@@ -26,6 +28,7 @@ enum RegisterPath: SitePath {
         case .useInitiative(let s, let id): Self.base(s) + ["initiatives", id.uuidString, "use"]
         case .report: ["register", "report"]
         case .reportXLSX: ["register", "report.xlsx"]
+        case .export(let format): ["register", "export.\(format)"]
         }
     }
 }
