@@ -45,7 +45,8 @@ enum XMLScanner {
                 guard let e = find([UInt8(ascii: "?"), UInt8(ascii: ">")], from: i + 2) else { throw fail("thẻ <? dở dang") }
                 i = e + 2
             } else if next == UInt8(ascii: "!") {
-                if let e = find(Array("-->".utf8), from: i + 4), bytes[i + 2] == UInt8(ascii: "-") {
+                if i + 3 < n, bytes[i + 2] == UInt8(ascii: "-"), bytes[i + 3] == UInt8(ascii: "-") {
+                    guard let e = find(Array("-->".utf8), from: i + 4) else { throw fail("chú thích dở dang") }
                     i = e + 3
                 } else if i + 9 <= n, Array(bytes[i..<i + 9]) == Array("<![CDATA[".utf8) {
                     guard let e = find(Array("]]>".utf8), from: i + 9) else { throw fail("CDATA dở dang") }
