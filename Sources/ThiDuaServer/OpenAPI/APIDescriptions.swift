@@ -218,6 +218,14 @@ enum APIDescriptions {
         "POST /api/v1/ballots/:sessionID/receipts/check": .init(summary: "Kiểm một biên nhận: phiếu đã được tính (không cho biết phiếu ghi gì)",
                                                                 request: .of(BallotController.ReceiptCheck.self), required: ["receipt"], response: .of(BallotController.ReceiptAnswer.self)),
 
+        // Lists as files
+        "GET /api/v1/units/export.xlsx": .init(summary: "Danh sách đơn vị (.xlsx)", query: [q("q", "Tìm theo tên (không cần dấu)")], response: .file(mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+        "GET /api/v1/units/export.csv": .init(summary: "Danh sách đơn vị (.csv UTF-8 có BOM)", query: [q("q", "Tìm theo tên (không cần dấu)")], response: .file(mediaType: "text/csv")),
+        "GET /api/v1/units/export.json": .init(summary: "Danh sách đơn vị (JSON: tiêu đề cột → giá trị)", query: [q("q", "Tìm theo tên (không cần dấu)")], response: .of([[String: String]].self)),
+        "GET /api/v1/blocs/export.xlsx": .init(summary: "Danh sách khối thi đua của một năm (.xlsx)", query: [year], response: .file(mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+        "GET /api/v1/blocs/export.csv": .init(summary: "Danh sách khối thi đua của một năm (.csv UTF-8 có BOM)", query: [year], response: .file(mediaType: "text/csv")),
+        "GET /api/v1/blocs/export.json": .init(summary: "Danh sách khối thi đua của một năm (JSON: tiêu đề cột → giá trị)", query: [year], response: .of([[String: String]].self)),
+
         // Import
         "GET /api/v1/register/export.xlsx": .init(summary: "Sổ khen thưởng của các đơn vị được xem, theo mẫu nhập (.xlsx; nhập lại không thay đổi gì)",
                                                   response: .file(mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import ThiDuaCore
+import ThiDuaDocuments
 import Vapor
 
 /// Pages and API for units, blocs, memberships, leadership and years.
@@ -10,6 +11,14 @@ struct OrganisationController {
     func register(pages: any RoutesBuilder, api: any RoutesBuilder) {
         // Units
         pages.on(.GET, "units", policy: .signedIn, use: unitsPage)
+        pages.on(.GET, "blocs", policy: .signedIn, use: blocsPage)
+        // The lists as files: .xlsx, .csv (UTF-8 with BOM), JSON; the same rows the pages show.
+        for format in ListExportDocument.Format.allCases {
+            for root in [pages, api] {
+                root.on(.GET, "units", .constant("export.\(format.rawValue)"), policy: .signedIn) { req in try await self.exportUnits(req, format) }
+                root.on(.GET, "blocs", .constant("export.\(format.rawValue)"), policy: .signedIn) { req in try await self.exportBlocs(req, format) }
+            }
+        }
         pages.on(.GET, "units", "new", policy: office, use: newUnitPage)
         pages.on(.POST, "units", policy: office, use: createUnitForm)
         pages.on(.GET, "units", ":unitID", policy: .signedIn, use: unitPage)
@@ -33,7 +42,6 @@ struct OrganisationController {
         }
 
         // Blocs
-        pages.on(.GET, "blocs", policy: .signedIn, use: blocsPage)
         pages.on(.GET, "blocs", "new", policy: office, use: newBlocPage)
         pages.on(.POST, "blocs", policy: office, use: createBlocForm)
         pages.on(.GET, "blocs", ":blocID", policy: .signedIn, use: blocPage)
@@ -111,6 +119,29 @@ struct OrganisationController {
         var parentName: String
     }
     struct UnitPage: Encodable, Sendable { var unit: UnitDTO; var canEdit: Bool; var canDelete: Bool }
+
+    func exportUnits(_ req: Request, _ format: ListExportDocument.Format) async throws -> Response {
+        let units = try await OrganisationService.unitDTOs(req)
+        let rows: [[SheetCell]] = units.map { u in
+            [.text(u.officialName), .text(u.shortName), .text(u.kindLabel), .text(u.sector ?? ""), .text(u.parentName ?? ""),
+             .text(u.memberships.map { "\($0.blocName) (\($0.year))" }.joined(separator: "; "))]
+        }
+        let data = try ListExportDocument.render(format, sheet: "Đơn vị", title: "DANH SÁCH ĐƠN VỊ",
+                                                 header: ["Tên đơn vị", "Tên viết tắt", "Loại đơn vị", "Ngành", "Đơn vị cấp trên", "Khối thi đua"], rows: rows)
+        return Downloads.file(data, type: HTTPMediaType(type: format.mediaType.type, subType: format.mediaType.subType), filename: "danh-sach-don-vi.\(format.rawValue)")
+    }
+
+    func exportBlocs(_ req: Request, _ format: ListExportDocument.Format) async throws -> Response {
+        let year = try await OrganisationService.selectedYear(req)
+        let blocs = try await OrganisationService.blocDTOs(req, year: year)
+        let rows: [[SheetCell]] = blocs.map { b in
+            [.text(b.name), .text(b.organiserLabel), .number(Double(year)), .number(Double(b.members.count)), .text(b.leader?.officialName ?? ""),
+             .text(b.deputy?.officialName ?? ""), .text(b.members.map(\.officialName).joined(separator: "; "))]
+        }
+        let data = try ListExportDocument.render(format, sheet: "Khối thi đua", title: "DANH SÁCH KHỐI THI ĐUA NĂM \(year)",
+                                                 header: ["Tên khối", "Tổ chức", "Năm", "Số đơn vị", "Trưởng khối", "Phó khối", "Đơn vị thành viên"], rows: rows)
+        return Downloads.file(data, type: HTTPMediaType(type: format.mediaType.type, subType: format.mediaType.subType), filename: "danh-sach-khoi-\(year).\(format.rawValue)")
+    }
 
     @Sendable func unitsPage(_ req: Request) async throws -> Response {
         try await Pages.render(req, "units/list", title: "Đơn vị",
