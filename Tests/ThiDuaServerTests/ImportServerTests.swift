@@ -155,7 +155,14 @@ struct ImportServerTests {
             #expect(applied.status == .ok && applied.body.string.contains("Đã nhập"))
             #expect(try await count(Person.self, app) == before + 2)
             try await b.get("/import")
+            #expect(try await b.post("/import/apply", ["sha256": sha, "filename": "lich-su.xlsx"]).status == .conflict, "applied once: a second apply needs a new dry run")
+            try await b.get("/import")
             #expect(try await b.post("/import/apply", ["sha256": String(repeating: "0", count: 64), "filename": "x.xlsx"]).status == .conflict, "an unknown file")
+            // Another user cannot apply a file they did not check themselves, even knowing its hash.
+            let other = try Browser(app)
+            try await other.login("canbo.congan")
+            try await other.get("/import")
+            #expect(try await other.post("/import/apply", ["sha256": sha, "filename": "lich-su.xlsx"]).status == .conflict)
             #expect(try await b.get("/import/template.xlsx").status == .ok)
         }
     }

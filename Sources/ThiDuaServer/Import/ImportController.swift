@@ -16,6 +16,8 @@ struct ImportController {
         var report: ImportService.Report
     }
 
+    static let checkedKey = "importChecked"
+
     func register(pages: any RoutesBuilder, api: any RoutesBuilder) {
         pages.on(.GET, "import", policy: importers) { req in
             try await Pages.render(req, "import/start", title: "Nhập dữ liệu từ Excel", Page(report: nil, templateURL: ImportPath.template.url, applyURL: ImportPath.apply.url))
@@ -26,12 +28,18 @@ struct ImportController {
             guard let file = form.file, file.data.readableBytes > 0 else { throw DomainError.invalid("Hãy chọn tệp .xlsx hoặc .csv.", field: "file") }
             let report = try await ImportService.run(Data(buffer: file.data), filename: file.filename, dryRun: form.apply != "1", caller: try Caller(req),
                                                      catalogue: req.application.catalogue)
+            // Only the file this user's own dry run checked can be applied from its page (the store also holds others' files).
+            req.session.data[Self.checkedKey] = report.dryRun && report.problems.isEmpty ? report.sha256 : nil
             return try await self.page(req, report)
         }
         pages.on(.POST, "import", "apply", policy: importers) { req in
             let form = try req.content.decode([String: String].self)
             let caller = try Caller(req)
-            let data = try caller.files.get(form["sha256"] ?? "")
+            guard let sha = form["sha256"], !sha.isEmpty, req.session.data[Self.checkedKey] == sha else {
+                throw DomainError.conflict("Tệp này chưa được chạy thử trong phiên làm việc của bạn: hãy tải lên và kiểm tra lại.")
+            }
+            req.session.data[Self.checkedKey] = nil
+            let data = try caller.files.get(sha)
             let report = try await ImportService.run(data, filename: form["filename"] ?? "tep-nhap.xlsx", dryRun: false, caller: caller, catalogue: req.application.catalogue)
             return try await self.page(req, report)
         }
