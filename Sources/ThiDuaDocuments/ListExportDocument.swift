@@ -21,23 +21,36 @@ public enum ListExportDocument {
         case .xlsx:
             return try XLSXWriter.workbook([Sheet(name: sheet, title: title, header: header, rows: rows, widths: header.map { _ in 28 })])
         case .csv:
-            let w = try CSVWriter(stream: .toMemory())
-            try w.write(row: header)
-            for r in rows { try w.write(row: r.map(text)) }
-            w.stream.close()
-            return Data([0xEF, 0xBB, 0xBF]) + ((w.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data) ?? Data())
+            return try csv(header: header, rows: rows.map { $0.map(text) })
         case .json:
-            let objects = rows.map { r in Dictionary(zip(header, r.map(text)).filter { !$0.1.isEmpty }, uniquingKeysWith: { a, _ in a }) }
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            return try e.encode(objects)
+            return try json(objects(header: header, rows: rows.map { $0.map(text) }))
         }
+    }
+
+    /// CSV with a BOM (Excel reads it as UTF-8).
+    static func csv(header: [String], rows: [[String]]) throws -> Data {
+        let w = try CSVWriter(stream: .toMemory())
+        try w.write(row: header)
+        for r in rows { try w.write(row: r) }
+        w.stream.close()
+        return Data([0xEF, 0xBB, 0xBF]) + ((w.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data) ?? Data())
+    }
+
+    /// Rows as header → value, empty cells left out.
+    static func objects(header: [String], rows: [[String]]) -> [[String: String]] {
+        rows.map { r in Dictionary(zip(header, r).filter { !$0.1.isEmpty }, uniquingKeysWith: { a, _ in a }) }
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try e.encode(value)
     }
 
     static func text(_ c: SheetCell) -> String {
         switch c {
         case .text(let t): t
-        case .number(let d): d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+        case .number(let d): ImportCell.text(of: d)
         }
     }
 }

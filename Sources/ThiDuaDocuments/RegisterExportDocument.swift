@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import ThiDuaCore
 
@@ -22,23 +21,12 @@ public enum RegisterExportDocument {
     }
 
     public static func csv(_ sheet: (ImportSheetKind, [String], [[ImportCell]])) throws -> Data {
-        let w = try CSVWriter(stream: .toMemory())
-        try w.write(row: sheet.1)
-        for r in sheet.2 { try w.write(row: r.map(\.shown)) }
-        w.stream.close()
-        let data = (w.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data) ?? Data()
-        return Data([0xEF, 0xBB, 0xBF]) + data
+        try ListExportDocument.csv(header: sheet.1, rows: sheet.2.map { $0.map(\.shown) })
     }
 
     public static func json(_ sheets: Sheets) throws -> Data {
         var out: [String: [[String: String]]] = [:]
-        for (kind, header, rows) in sheets {
-            out[kind.title] = rows.map { r in
-                Dictionary(zip(header, r).filter { !$0.1.isEmpty }.map { ($0.0, $0.1.shown) }, uniquingKeysWith: { a, _ in a })
-            }
-        }
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try e.encode(out)
+        for (kind, header, rows) in sheets { out[kind.title] = ListExportDocument.objects(header: header, rows: rows.map { $0.map(\.shown) }) }
+        return try ListExportDocument.json(out)
     }
 }

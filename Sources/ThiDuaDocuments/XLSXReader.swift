@@ -56,13 +56,6 @@ public enum XLSXReader {
         return n == 0 ? nil : n - 1
     }
 
-    /// 2 → "C".
-    public static func columnName(_ index: Int) -> String {
-        var n = index + 1, s = ""
-        while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(UInt8(65 + r))) + s; n = (n - 1) / 26 }
-        return s
-    }
-
     /// "B12" → (row 12, column 1).
     static func reference(_ ref: String) -> (row: Int, column: Int)? {
         let letters = ref.prefix { $0.isLetter }
@@ -196,7 +189,7 @@ private enum SheetParser {
             case "c":
                 refText = a["r"] ?? ""
                 ref = XLSXReader.reference(refText) ?? (nextRow, nextColumn)
-                if a["r"] == nil { refText = XLSXReader.columnName(nextColumn) + String(nextRow) }
+                if a["r"] == nil { refText = ImportTable.columnName(nextColumn) + String(nextRow) }
                 type = a["t"] ?? "n"; style = a["s"].flatMap(Int.init) ?? 0
                 value = ""; inline = ""; hasFormula = false
             case "v": inValue = true

@@ -23,6 +23,11 @@ public struct ImportContext: Sendable {
     public init(catalogue: Catalogue, today: Day, units: [Unit], people: [Person], editableUnits: Set<UUID>?) {
         self.catalogue = catalogue; self.today = today; self.units = units; self.people = people; self.editableUnits = editableUnits
     }
+
+    /// The latest year a fact may have (this year), and the birth years a person may have (15 years old at least);
+    /// never an empty range, whatever the clock says.
+    var latestYear: Int { max(1945, today.year) }
+    var birthYears: ClosedRange<Int> { 1930...max(1930, today.year - 15) }
 }
 
 /// A unit named by an import: one already in the register, or one the file's "Đơn vị" sheet adds (by its folded name).
@@ -214,7 +219,7 @@ public struct ImportPlanner {
     }
 
     func read(_ kind: ImportSheetKind, _ t: ImportTable, header: Int, columns: [ImportField: Int], into plan: inout ImportPlan, state: inout State) {
-        let thisYear = context.today.year
+        let thisYear = context.latestYear
         for number in t.rows.keys.sorted() where number > header {
             let cells = t.rows[number] ?? []
             guard cells.contains(where: { !$0.isEmpty }) else { continue }
@@ -331,7 +336,7 @@ public struct ImportPlanner {
         let unit = self.unit(&row, state)
         let name = row.text(.fullName, required: true, max: 120)
         let gender = row.choice(.gender, [(names: ["Nữ", "female", "F"], value: Gender.female), (names: ["Nam", "male", "M"], value: Gender.male)], label: "Giới tính")
-        let birth = row.int(.birthYear, 1930...(context.today.year - 15), label: "Năm sinh")
+        let birth = row.int(.birthYear, context.birthYears, label: "Năm sinh")
         let position = row.text(.position, max: 120)
         guard row.problems.isEmpty, let unit, let name else { return }
         let nameKey = VietnameseText.searchKey(name)
@@ -347,9 +352,7 @@ public struct ImportPlanner {
             guard case .person = ref else { return false }
             return y == birth || y == nil || birth == nil
         }
-        if known.count > 1 {
-            row.fail(.birthYear, "đơn vị có \(known.count) người tên “\(name)”: ghi Năm sinh để biết là ai."); plan.problems += row.problems; row.problems = []; return
-        }
+        if known.count > 1 { row.fail(.birthYear, "đơn vị có \(known.count) người tên “\(name)”: ghi Năm sinh để biết là ai."); return }
         if case .person(let id)? = known.first?.0 {
             plan.people.append(.init(line: line, existing: id, unit: unit, fullName: name, gender: gender, birthYear: birth, position: position))
         } else {
@@ -366,7 +369,7 @@ public struct ImportPlanner {
             if row.text(.birthYear) != nil { row.fail(.fullName, "có Năm sinh mà không có Họ và tên.") }
             return .unit(unit)
         }
-        let birth = row.int(.birthYear, 1930...(context.today.year - 15), label: "Năm sinh")
+        let birth = row.int(.birthYear, context.birthYears, label: "Năm sinh")
         guard row.problems.isEmpty else { return nil }
         let all = state.people[unit]?[VietnameseText.searchKey(name)] ?? []
         let matches = birth == nil ? all : all.filter { $0.1 == birth || $0.1 == nil }

@@ -20,12 +20,17 @@ public enum ImportCell: Sendable, Equatable {
         }
     }
 
+    /// A number as a spreadsheet shows it: whole numbers without ".0" (1980, not 1980.0).
+    public static func text(of d: Double) -> String {
+        d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+    }
+
     /// What the cell shows, for messages.
     public var shown: String {
         switch self {
         case .empty: ""
         case .text(let t): t
-        case .number(let d), .date(let d): d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+        case .number(let d), .date(let d): Self.text(of: d)
         case .bool(let b): b ? "TRUE" : "FALSE"
         case .error(let e): e
         }

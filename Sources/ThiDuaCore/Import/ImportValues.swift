@@ -10,7 +10,7 @@ public enum ImportValues {
         switch cell {
         case .empty: return nil
         case .text(let t): raw = t
-        case .number(let d): raw = d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+        case .number(let d): raw = ImportCell.text(of: d)
         case .date: raw = cell.shown
         case .bool(let b): raw = b ? "TRUE" : "FALSE"
         case .error(let e): raw = e

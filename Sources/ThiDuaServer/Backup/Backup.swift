@@ -46,7 +46,7 @@ public enum Backup {
                 guard let tx = db as? any SQLDatabase else { throw Failure("cơ sở dữ liệu không hỗ trợ SQL") }
                 try await tx.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
                 let snapshot = try await tx.raw("SELECT pg_export_snapshot() AS s").first().map { try $0.decode(column: "s", as: String.self) } ?? ""
-                guard let schema = try await tx.raw("SELECT current_schema() AS s").first().flatMap({ try $0.decodeNil(column: "s") ? nil : $0.decode(column: "s", as: String.self) }) else {
+                guard let schema = try await Self.currentSchema(tx) else {
                     throw Failure("cơ sở dữ liệu PostgreSQL chưa có lược đồ (schema) nào trong search_path")
                 }
                 let facts = try await Self.facts(tx, postgres: true)
@@ -140,19 +140,18 @@ public enum Backup {
             let copy = work.appendingPathComponent(BackupManifest.sqlitePath)
             let facts = try await Self.withSQLite(copy.path) { try await Self.facts($0, postgres: false) }
             try Self.compare(facts, manifest)
-            try Self.placeFiles(unpackedFiles, at: filesRoot)
+            let placed = try Self.placeFiles(unpackedFiles, at: filesRoot)
             do {
                 if fm.fileExists(atPath: dest.path) { try fm.removeItem(at: dest) }
                 try fm.moveItem(at: copy, to: dest)
             } catch {
-                try? fm.removeItem(at: filesRoot)
+                if placed { try? fm.removeItem(at: filesRoot) }
                 throw Failure("không đặt được tệp cơ sở dữ liệu vào \(p): \(error)")
             }
         case .postgres(let app, let url):
             guard manifest.database == "postgresql" else { throw Failure("đây là bản sao lưu SQLite: bỏ DATABASE_URL và đặt THIDUA_DB tới một tệp chưa có.") }
             guard let sql = app.db as? any SQLDatabase else { throw Failure("cơ sở dữ liệu không hỗ trợ SQL") }
-            let schemaRow = try await sql.raw("SELECT current_schema() AS s").first()
-            let current = try schemaRow.flatMap { try $0.decodeNil(column: "s") ? nil : $0.decode(column: "s", as: String.self) }
+            let current = try await Self.currentSchema(sql)
             var list: URL?
             if let current {
                 guard current == manifest.schema else {
@@ -167,14 +166,14 @@ public enum Backup {
                     .filter { !$0.contains(" SCHEMA - \(current) ") && !$0.contains("COMMENT - SCHEMA \(current) ") }
                 try kept.joined(separator: "\n").write(to: list!, atomically: true, encoding: .utf8)
             }
-            try Self.placeFiles(unpackedFiles, at: filesRoot)
+            let placed = try Self.placeFiles(unpackedFiles, at: filesRoot)
             let (dbURL, password) = Self.passwordApart(url)
             do {
                 try await Tools.run("pg_restore", ["--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges", "--dbname=\(dbURL)"]
                                     + (list.map { ["--use-list=\($0.path)"] } ?? []) + [work.appendingPathComponent(BackupManifest.postgresPath).path],
                                     env: password.map { ["PGPASSWORD": $0] } ?? [:])
             } catch {
-                if fm.fileExists(atPath: unpackedFiles.path) == false { try? fm.removeItem(at: filesRoot) }
+                if placed { try? fm.removeItem(at: filesRoot) }
                 throw error
             }
             try Self.compare(try await Self.facts(sql, postgres: true), manifest)
@@ -209,16 +208,24 @@ public enum Backup {
         return manifest
     }
 
-    /// Moves the unpacked files (if any) into place as the files folder.
-    static func placeFiles(_ unpacked: URL, at root: URL) throws {
+    /// Moves the unpacked files (if any) into place as the files folder; whether it placed any (and so what a failure
+    /// later must take away).
+    @discardableResult
+    static func placeFiles(_ unpacked: URL, at root: URL) throws -> Bool {
         let fm = FileManager.default
-        guard fm.fileExists(atPath: unpacked.path) else { return }
+        guard fm.fileExists(atPath: unpacked.path) else { return false }
         if fm.fileExists(atPath: root.path) { try fm.removeItem(at: root) }
         try fm.createDirectory(at: root.deletingLastPathComponent(), withIntermediateDirectories: true)
         do { try fm.moveItem(at: unpacked, to: root) } catch {
             // Another file system: copy instead.
             try fm.copyItem(at: unpacked, to: root)
         }
+        return true
+    }
+
+    /// PostgreSQL's current schema (the first of the search path that exists), nil when none does.
+    static func currentSchema(_ sql: any SQLDatabase) async throws -> String? {
+        try await sql.raw("SELECT current_schema() AS s").first().flatMap { try $0.decodeNil(column: "s") ? nil : $0.decode(column: "s", as: String.self) }
     }
 
     // MARK: Facts
