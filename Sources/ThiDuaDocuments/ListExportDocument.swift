@@ -17,15 +17,23 @@ public enum ListExportDocument {
     }
 
     public static func render(_ format: Format, sheet: String, title: String, header: [String], rows: [[SheetCell]]) throws -> Data {
+        try render(format, [Sheet(name: sheet, title: title, header: header, rows: rows, widths: header.map { _ in 28 })])
+    }
+
+    /// A list of one or more sheets: the .xlsx holds them all; .csv and JSON the one at `index` (from 0).
+    public static func render(_ format: Format, _ sheets: [Sheet], index: Int = 0) throws -> Data {
         switch format {
         case .xlsx:
-            return try XLSXWriter.workbook([Sheet(name: sheet, title: title, header: header, rows: rows, widths: header.map { _ in 28 })])
-        case .csv:
-            return try csv(header: header, rows: rows.map { $0.map(text) })
-        case .json:
-            return try json(objects(header: header, rows: rows.map { $0.map(text) }))
+            return try XLSXWriter.workbook(sheets)
+        case .csv, .json:
+            guard sheets.indices.contains(index) else { throw Failure(description: "Danh sách có \(sheets.count) trang; không có trang số \(index + 1).") }
+            let sheet = sheets[index]
+            if format == .csv { return try csv(header: sheet.header, rows: sheet.rows.map { $0.map(csvField) }) }
+            return try json(objects(header: sheet.header, rows: sheet.rows.map { $0.map(text) }))
         }
     }
+
+    public struct Failure: Error, CustomStringConvertible, Sendable { public var description: String }
 
     /// CSV with a BOM (Excel reads it as UTF-8).
     static func csv(header: [String], rows: [[String]]) throws -> Data {
@@ -45,6 +53,14 @@ public enum ListExportDocument {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try e.encode(value)
+    }
+
+    /// A cell as a CSV field: a text that a spreadsheet would run as a formula is guarded (`ImportTable.guarded`).
+    static func csvField(_ c: SheetCell) -> String {
+        switch c {
+        case .text(let t): ImportTable.guarded(t)
+        case .number: text(c)
+        }
     }
 
     static func text(_ c: SheetCell) -> String {

@@ -21,7 +21,12 @@ public enum RegisterExportDocument {
     }
 
     public static func csv(_ sheet: (ImportSheetKind, [String], [[ImportCell]])) throws -> Data {
-        try ListExportDocument.csv(header: sheet.1, rows: sheet.2.map { $0.map(\.shown) })
+        try ListExportDocument.csv(header: sheet.1, rows: sheet.2.map { $0.map(csvField) })
+    }
+
+    static func csvField(_ c: ImportCell) -> String {
+        if case .text(let t) = c { return ImportTable.guarded(t) }
+        return c.shown
     }
 
     public static func json(_ sheets: Sheets) throws -> Data {

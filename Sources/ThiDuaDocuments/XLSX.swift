@@ -80,6 +80,22 @@ public enum XLSXWriter {
         return String(cleaned.prefix(31))
     }
 
+    /// Excel holds at most 32.767 characters (UTF-16) in a cell and reports a file with a longer one as damaged:
+    /// a longer text (an audit entry's value) is cut, and says so.
+    static let cellLimit = 32_767
+    static func fitted(_ t: String) -> String {
+        guard t.utf16.count > cellLimit else { return t }
+        let mark = " … (cắt bớt, còn tiếp)"
+        var out = ""
+        var used = mark.utf16.count
+        for ch in t {
+            used += ch.utf16.count
+            if used > cellLimit { break }
+            out.append(ch)
+        }
+        return out + mark
+    }
+
     static func column(_ i: Int) -> String {
         var n = i + 1, s = ""
         while n > 0 { let r = (n - 1) % 26; s = String(UnicodeScalar(65 + r)!) + s; n = (n - 1) / 26 }
@@ -92,7 +108,7 @@ public enum XLSXWriter {
         func cell(_ c: SheetCell, col: Int, style: Int) -> String {
             let ref = "\(column(col))\(r)"
             switch c {
-            case .text(let t): return "<c r=\"\(ref)\" s=\"\(style)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(XMLText.escape(t))</t></is></c>"
+            case .text(let t): return "<c r=\"\(ref)\" s=\"\(style)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(XMLText.escape(fitted(t)))</t></is></c>"
             case .number(let v): return "<c r=\"\(ref)\" s=\"\(style)\"><v>\(v.isFinite && v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : v.isFinite ? String(v) : "0")</v></c>"
             }
         }

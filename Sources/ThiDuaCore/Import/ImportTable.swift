@@ -57,9 +57,25 @@ public struct ImportTable: Sendable {
     public static func fromLines(name: String, _ lines: [[String]]) -> ImportTable {
         var rows: [Int: [ImportCell]] = [:]
         for (i, fields) in lines.enumerated() where fields.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            rows[i + 1] = fields.map { $0.isEmpty ? .empty : .text($0) }
+            rows[i + 1] = fields.map { $0.isEmpty ? .empty : .text(unguarded($0)) }
         }
         return ImportTable(name: name, rows: rows)
+    }
+
+    /// What a spreadsheet runs as a formula when a CSV field starts with it.
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// A CSV field as exports write it: a text a spreadsheet would run as a formula ("=HYPERLINK(…)", "-2+3") gets a
+    /// leading apostrophe (OWASP's advice against CSV injection); `fromLines` takes it off again on import.
+    public static func guarded(_ text: String) -> String {
+        guard let first = text.first, formulaStarts.contains(first) else { return text }
+        return "'" + text
+    }
+
+    /// `guarded` undone: an apostrophe before a formula character is dropped.
+    public static func unguarded(_ field: String) -> String {
+        guard field.first == "'", let second = field.dropFirst().first, formulaStarts.contains(second) else { return field }
+        return String(field.dropFirst())
     }
 
     /// "C" for column 2.

@@ -136,6 +136,16 @@ extension RoutesBuilder {
         body: HTTPBodyStreamStrategy = .collect,
         use handler: @Sendable @escaping (Request) async throws -> Response
     ) -> Route {
+        on(method, path, policy: policy, body: body, use: handler)
+    }
+
+    /// The same, with the path as an array (routes built in a loop).
+    @discardableResult
+    func on<Response: AsyncResponseEncodable>(
+        _ method: HTTPMethod, _ path: [PathComponent], policy: RoutePolicy,
+        body: HTTPBodyStreamStrategy = .collect,
+        use handler: @Sendable @escaping (Request) async throws -> Response
+    ) -> Route {
         let route = self.grouped(PolicyMiddleware(policy: policy)).on(method, path, body: body, use: handler)
         route.userInfo[AnySendableHashable(routePolicyKey)] = policy
         return route

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import ThiDuaCore
+import ThiDuaDocuments
 import Vapor
 
 /// Account management for the office: create, disable, reset password, grant and revoke roles.
@@ -9,6 +10,16 @@ struct UserController {
 
     func register(pages: any RoutesBuilder, api: any RoutesBuilder) {
         pages.on(.GET, "users", policy: office, use: listPage)
+        ListExports.register(on: [pages, api], ["users"], name: "export", policy: office) { req in
+            let header = ["Tên đăng nhập", "Họ và tên", "Thư điện tử", "Vai trò và phạm vi", "Trạng thái", "Tài khoản minh họa"]
+            let rows: [[SheetCell]] = try await AccountViews.list(req).map { u in
+                [.text(u.username), .text(u.fullName), .text(u.email ?? ""),
+                 .text(u.grants.map { $0.scopeText.isEmpty ? $0.roleLabel : "\($0.roleLabel) – \($0.scopeText)" }.joined(separator: "; ")),
+                 .text(u.disabled ? "Đã vô hiệu hóa" : u.lockedUntil.map { "Tạm khóa đến \($0)" } ?? "Hoạt động"), .text(u.isDemo ? "có" : "")]
+            }
+            return ListFile(filename: "danh-sach-tai-khoan",
+                            sheets: [Sheet(name: "Tài khoản", title: "DANH SÁCH TÀI KHOẢN", header: header, rows: rows, widths: [20, 30, 30, 60, 24, 12])])
+        }
         pages.on(.GET, "users", "new", policy: office, use: newPage)
         pages.on(.POST, "users", policy: office, use: createFromForm)
         pages.on(.GET, "users", ":userID", policy: office, use: showPage)
@@ -39,10 +50,12 @@ struct UserController {
         api.on(.DELETE, "users", ":userID", "grants", ":grantID", policy: office, use: revokeAPI)
     }
 
-    struct ListPage: Encodable, Sendable { var users: [UserDTO]; var q: String }
+    struct ListPage: Encodable, Sendable { var users: [UserDTO]; var q: String; var exports: ExportLinks }
 
     @Sendable func listPage(_ req: Request) async throws -> Response {
-        try await Pages.render(req, "users/list", title: "Tài khoản", ListPage(users: try await AccountViews.list(req), q: (try? req.query.get(String.self, at: "q")) ?? ""))
+        let q = (try? req.query.get(String.self, at: "q")) ?? ""
+        return try await Pages.render(req, "users/list", title: "Tài khoản", ListPage(users: try await AccountViews.list(req), q: q,
+                                                                              exports: ExportLinks(["users"], query: [("q", q)])))
     }
 
     struct FormPage: Encodable, Sendable { var error: String?; var input: AccountService.NewUser }

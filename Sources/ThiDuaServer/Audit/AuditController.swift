@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import ThiDuaCore
+import ThiDuaDocuments
 import Vapor
 
 /// The office browses and filters the audit log, and checks the chain.
@@ -8,6 +9,7 @@ struct AuditController {
     func register(pages: any RoutesBuilder, api: any RoutesBuilder) {
         pages.on(.GET, "audit", policy: .roles([.office]), use: page)
         api.on(.GET, "audit", policy: .roles([.office])) { req in try await self.entries(req) }
+        ListExports.register(on: [pages, api], ["audit"], name: "export", policy: .roles([.office]), make: export)
         api.on(.GET, "audit", "verify", policy: .roles([.office])) { req in
             let (verdict, keying) = try await AuditLog.verify(on: req.db, key: req.application.auditKey)
             return ChainStatus(intact: verdict.isIntact, message: verdict.message, keying: keying)
@@ -41,9 +43,9 @@ struct AuditController {
 
     static let pageSize = 50
 
-    func entries(_ req: Request) async throws -> [EntryDTO] {
-        let f = try req.query.decode(Filter.self)
-        var q = AuditEntry.query(on: req.db).sort(\.$seq, .descending)
+    /// The log as the filter selects it, newest first.
+    func filtered(_ f: Filter, on db: any Database) throws -> QueryBuilder<AuditEntry> {
+        var q = AuditEntry.query(on: db).sort(\.$seq, .descending)
         if let a = f.actor, !a.isEmpty { q = q.filter(\.$actor == a.lowercased()) }
         if let e = f.entity, !e.isEmpty { q = q.filter(\.$entity == e) }
         if let a = f.action, !a.isEmpty { q = q.filter(\.$action == a) }
@@ -55,11 +57,52 @@ struct AuditController {
             guard let d = VietnameseFormat.parseDate(raw) else { throw DomainError.invalid("Ngày kết thúc phải có dạng dd/MM/yyyy.", field: "to") }
             q = q.filter(\.$atMillis < d.addingTimeInterval(86_400).millis)
         }
+        return q
+    }
+
+    static func dto(_ e: AuditEntry, fullHash: Bool = false) -> EntryDTO {
+        EntryDTO(seq: e.seq, at: VietnameseFormat.dateTime(Date(millis: e.atMillis)), actor: e.actor,
+                 entity: e.entity, entityID: e.entityID, action: e.action, oldValue: e.oldValue, newValue: e.newValue,
+                 hash: fullHash ? e.hash : String(e.hash.prefix(12)))
+    }
+
+    func entries(_ req: Request) async throws -> [EntryDTO] {
+        let f = try req.query.decode(Filter.self)
         let page = try Bounded.page(text: f.page)
-        return try await q.range(Bounded.pageRange(page, size: Self.pageSize)).all().map {
-            EntryDTO(seq: $0.seq, at: VietnameseFormat.dateTime(Date(millis: $0.atMillis)), actor: $0.actor,
-                     entity: $0.entity, entityID: $0.entityID, action: $0.action, oldValue: $0.oldValue, newValue: $0.newValue, hash: String($0.hash.prefix(12)))
+        return try await filtered(f, on: req.db).range(Bounded.pageRange(page, size: Self.pageSize)).all().map { Self.dto($0) }
+    }
+
+    /// At most this many entries in one file; a wider filter is refused with how to narrow it.
+    static let exportLimit = 100_000
+
+    /// Every entry the filter selects (not one page), newest first, with the whole hash: read in slices by `seq`.
+    @Sendable func export(_ req: Request) async throws -> ListFile {
+        let f = try req.query.decode(Filter.self)
+        // Entries written while the file is made are left out: everything up to the newest entry seen now.
+        let top = try await filtered(f, on: req.db).first()?.seq ?? 0
+        let total = try await filtered(f, on: req.db).filter(\.$seq <= top).count()
+        guard total <= Self.exportLimit else {
+            throw DomainError.invalid("Bộ lọc chọn \(VietnameseFormat.number(total)) mục; một tệp chứa tối đa \(VietnameseFormat.number(Self.exportLimit)) mục: hãy thu hẹp khoảng ngày hoặc chọn đối tượng.")
         }
+        var rows: [[SheetCell]] = []
+        rows.reserveCapacity(total)
+        var below: Int?
+        while rows.count < total {
+            var q = try filtered(f, on: req.db).filter(\.$seq <= top)
+            if let below { q = q.filter(\.$seq < below) }
+            let slice = try await q.limit(5_000).all()
+            guard let last = slice.last else { break }
+            for e in slice {
+                let d = Self.dto(e, fullHash: true)
+                rows.append([.number(Double(d.seq)), .text(d.at), .text(d.actor), .text(d.entity), .text(d.entityID), .text(d.action),
+                             .text(d.oldValue ?? ""), .text(d.newValue ?? ""), .text(d.hash)])
+            }
+            below = last.seq
+        }
+        let header = ["Số thứ tự", "Thời điểm", "Người thực hiện", "Đối tượng", "Mã đối tượng", "Thao tác", "Giá trị cũ", "Giá trị mới", "Băm"]
+        return ListFile(filename: "nhat-ky-thay-doi",
+                        sheets: [Sheet(name: "Nhật ký", title: "NHẬT KÝ THAY ĐỔI (\(VietnameseFormat.number(rows.count)) mục, mới nhất trước)",
+                                       header: header, rows: rows, widths: [10, 18, 18, 14, 38, 14, 50, 50, 66])])
     }
 
     struct Page: Encodable, Sendable {
@@ -72,6 +115,7 @@ struct AuditController {
         var verdict: String
         var keying: String
         var intact: Bool
+        var exports: ExportLinks
     }
 
     /// The same filter on another page, built by `AuditPath` (every value percent-encoded).
@@ -90,6 +134,7 @@ struct AuditController {
                                            nextPage: entries.count == Self.pageSize && page < Bounded.pages.upperBound ? link(f, page: page + 1) : nil,
                                            prevPage: page > 1 ? link(f, page: page - 1) : nil,
                                            entities: ["user", "role_grant", "api_token", "unit", "bloc", "membership", "bloc_year", "emulation_year"],
-                                           verdict: verdict.message, keying: keying, intact: intact))
+                                           verdict: verdict.message, keying: keying, intact: intact,
+                                           exports: ExportLinks(["audit"], query: [("actor", f.actor), ("entity", f.entity), ("action", f.action), ("from", f.from), ("to", f.to)])))
     }
 }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import ThiDuaCore
+import ThiDuaDocuments
 import Vapor
 
 /// Pages and API of ballot sessions. Every handler parses the request, builds a `Caller` and calls `BallotService`
@@ -75,6 +76,19 @@ struct BallotController {
         pages.on(.GET, "ballots", ":sessionID", "minutes.docx", policy: .signedIn, use: meetingMinutes)
         api.on(.GET, "ballots", ":sessionID", "minutes.docx", policy: .signedIn, use: meetingMinutes)
         pages.on(.GET, "ballots", policy: .signedIn, use: listPage)
+        ListExports.register(on: [pages, api], ["ballots"], name: "export", policy: .signedIn) { req in
+            let year = try self.year(req)
+            let sessions = try await BallotViews.list(year: year, caller: try Caller(req))
+            let blocs = Dictionary(uniqueKeysWithValues: try await Bloc.query(on: req.db).all().compactMap { b in b.id.map { ($0, b.name) } })
+            let rows: [[SheetCell]] = sessions.map { s in
+                [.text(s.title), .text(s.blocID.map { "Các đơn vị thành viên – \(blocs[$0] ?? "")" } ?? "Hội đồng Thi đua – Khen thưởng tỉnh"),
+                 .number(Double(s.year)), .number(Double(s.members)), .number(Double(s.present)), .text(s.state == "open" ? "Đang họp" : "Đã kết thúc")]
+            }
+            return ListFile(filename: "phien-bo-phieu-\(year)",
+                            sheets: [Sheet(name: "Phiên bỏ phiếu", title: "CÁC PHIÊN BỎ PHIẾU NĂM \(year)",
+                                           header: ["Phiên", "Người bỏ phiếu", "Năm", "Số người bỏ phiếu", "Có mặt", "Trạng thái"], rows: rows,
+                                           widths: [50, 50, 8, 12, 10, 14])])
+        }
         pages.on(.POST, "ballots", policy: organisers) { req in
             let form = try req.content.decode([String: String].self)
             let target = form["target"] ?? ""

@@ -108,7 +108,11 @@ enum BallotViews {
         q.map { "\($0.share) tổng số thành viên (cần \(Quorum.needed($0.share, members: members)) người; \($0.cites))" }
     }
 
-    struct SessionRef: Content, Sendable { var id: UUID; var title: String; var body: String; var year: Int; var state: String; var url: String }
+    struct SessionRef: Content, Sendable {
+        var id: UUID; var title: String; var body: String; var year: Int; var state: String; var url: String
+        /// The bloc whose members vote (nil: the council); how many may vote and how many are present.
+        var blocID: UUID?; var members: Int; var present: Int
+    }
 
     /// The sessions the caller may see in a year.
     static func list(year: Int, caller: Caller) async throws -> [SessionRef] {
@@ -116,7 +120,8 @@ enum BallotViews {
         for s in try await BallotSessionModel.query(on: caller.db).filter(\.$year == year).sort(\.$createdAt).all() {
             let ctx = try await BallotService.context(sessionID: s.id, on: caller.db)
             guard caller.principal.canViewSession(ctx.scope) else { continue }
-            out.append(.init(id: ctx.id, title: s.title, body: s.body, year: s.year, state: s.state, url: BallotPath.session(ctx.id).url))
+            out.append(.init(id: ctx.id, title: s.title, body: s.body, year: s.year, state: s.state, url: BallotPath.session(ctx.id).url,
+                             blocID: s.blocID, members: ctx.members, present: ctx.present))
         }
         return out
     }

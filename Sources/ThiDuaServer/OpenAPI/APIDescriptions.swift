@@ -49,7 +49,37 @@ enum APIDescriptions {
     static let docx = B.file(mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
     /// "METHOD /api/v1/path/:param" → its description.
-    static let all: [String: APIOperation] = [
+    static let all: [String: APIOperation] = routes.merging(listFiles) { a, _ in a }
+
+    static let text = q("q", "Tìm theo tên (không cần dấu)")
+    static let sheet = APIOperation.Query(name: "sheet", description: "Trang của danh sách (từ 1) cho .csv và JSON; .xlsx chứa mọi trang", node: .integer, range: 1...50)
+
+    /// The lists as files (`ListExports`): .xlsx, .csv (UTF-8 with BOM) and JSON (rows of column header → value).
+    static let listFiles: [String: APIOperation] = {
+        let lists: [(path: String, name: String, what: String, query: [APIOperation.Query])] = [
+            ("units", "export", "Danh sách đơn vị", [text]),
+            ("blocs", "export", "Danh sách khối thi đua của một năm", [year, q("q", "Tìm theo tên khối (không cần dấu)")]),
+            ("users", "export", "Danh sách tài khoản, vai trò và phạm vi", [q("q", "Tên, tên đăng nhập (không cần dấu)")]),
+            ("audit", "export", "Nhật ký thay đổi theo bộ lọc (mọi trang, tối đa 100.000 mục; băm đầy đủ)",
+             [q("actor", "Người thực hiện"), q("entity", "Loại đối tượng"), q("action", "Thao tác"), q("from", "Từ ngày (dd/MM/yyyy)"), q("to", "Đến ngày (dd/MM/yyyy)")]),
+            ("ballots", "export", "Các phiên bỏ phiếu trong năm mà người dùng được xem", [year]),
+            ("blocs/:blocID", "registrations", "Đăng ký thi đua của cả khối: trang 1 tập thể, trang 2 cá nhân", [year, sheet]),
+            ("register", "report", "Ai đủ điều kiện gì trong năm (cả báo cáo, không chia trang)",
+             [year, q("unit", "Mã đơn vị (UUID)"), q("bloc", "Mã khối (UUID)"), q("asOf", "Ngày xét (dd/MM/yyyy)")]),
+            ("rounds/:roundID", "results", "Kết quả chấm điểm: trang 1 xếp hạng, rồi một trang cho mỗi nhóm tiêu chí (các đơn vị người dùng được xem chi tiết)", [sheet]),
+        ]
+        var out: [String: APIOperation] = [:]
+        for l in lists {
+            let base = "GET /api/v1/\(l.path)/\(l.name)"
+            out[base + ".xlsx"] = .init(summary: "\(l.what) (.xlsx)", query: l.query.filter { $0.name != "sheet" },
+                                        response: .file(mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+            out[base + ".csv"] = .init(summary: "\(l.what) (.csv UTF-8 có BOM)", query: l.query, response: .file(mediaType: "text/csv"))
+            out[base + ".json"] = .init(summary: "\(l.what) (JSON: tiêu đề cột → giá trị)", query: l.query, response: .of([[String: String]].self))
+        }
+        return out
+    }()
+
+    static let routes: [String: APIOperation] = [
         // Accounts
         "POST /api/v1/auth/token": .init(summary: "Đăng nhập API: đổi tên đăng nhập và mật khẩu lấy mã truy cập (Bearer)",
                                          request: .of(AuthController.TokenRequest.self), required: ["username", "password"], response: .of(AuthController.TokenResponse.self)),
@@ -175,8 +205,6 @@ enum APIDescriptions {
                                                                     request: .of(ScoringService.AppealInput.self), required: ["criterion", "ground", "reason"], response: .of(ResultsDTO.self), status: 201),
         "POST /api/v1/rounds/:roundID/appeals/:appealID/answer": .init(summary: "Trưởng khối trả lời khiếu nại (decision: rejected, changed, notApplicable), có lý do",
                                                                        request: .of(ScoringService.AnswerInput.self), required: ["decision", "answer"], response: .of(ResultsDTO.self)),
-        "GET /api/v1/rounds/:roundID/results.xlsx": .init(summary: "Kết quả .xlsx: bảng tổng hợp và một trang cho mỗi nhóm tiêu chí (các đơn vị người dùng được xem chi tiết)",
-                                                          response: .file(mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
         "GET /api/v1/rounds/:roundID/results.docx": .init(summary: "Báo cáo kết quả chấm điểm .docx (thể thức Nghị định 30/2020): cách chấm, xếp hạng, số khiếu nại", response: docx),
         "GET /api/v1/rounds/:roundID/tasks/:task": .init(summary: "Từ một nhiệm vụ trọng tâm: các tiêu chí liên kết, điểm tự chấm, chấm chéo, điểm cuối cùng và hạng",
                                                          response: .of(ScoringOutputs.Trace.self)),
@@ -217,14 +245,6 @@ enum APIDescriptions {
         "GET /api/v1/ballots/:sessionID/questions/:questionID/minutes.docx": .init(summary: "Biên bản kiểm phiếu của một câu hỏi đã kiểm phiếu (.docx, thể thức Nghị định 30/2020)", response: docx),
         "POST /api/v1/ballots/:sessionID/receipts/check": .init(summary: "Kiểm một biên nhận: phiếu đã được tính (không cho biết phiếu ghi gì)",
                                                                 request: .of(BallotController.ReceiptCheck.self), required: ["receipt"], response: .of(BallotController.ReceiptAnswer.self)),
-
-        // Lists as files
-        "GET /api/v1/units/export.xlsx": .init(summary: "Danh sách đơn vị (.xlsx)", query: [q("q", "Tìm theo tên (không cần dấu)")], response: .file(mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
-        "GET /api/v1/units/export.csv": .init(summary: "Danh sách đơn vị (.csv UTF-8 có BOM)", query: [q("q", "Tìm theo tên (không cần dấu)")], response: .file(mediaType: "text/csv")),
-        "GET /api/v1/units/export.json": .init(summary: "Danh sách đơn vị (JSON: tiêu đề cột → giá trị)", query: [q("q", "Tìm theo tên (không cần dấu)")], response: .of([[String: String]].self)),
-        "GET /api/v1/blocs/export.xlsx": .init(summary: "Danh sách khối thi đua của một năm (.xlsx)", query: [year], response: .file(mediaType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
-        "GET /api/v1/blocs/export.csv": .init(summary: "Danh sách khối thi đua của một năm (.csv UTF-8 có BOM)", query: [year], response: .file(mediaType: "text/csv")),
-        "GET /api/v1/blocs/export.json": .init(summary: "Danh sách khối thi đua của một năm (JSON: tiêu đề cột → giá trị)", query: [year], response: .of([[String: String]].self)),
 
         // Import
         "GET /api/v1/register/export.xlsx": .init(summary: "Sổ khen thưởng của các đơn vị được xem, theo mẫu nhập (.xlsx; nhập lại không thay đổi gì)",

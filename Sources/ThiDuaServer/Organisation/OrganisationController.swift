@@ -13,12 +13,8 @@ struct OrganisationController {
         pages.on(.GET, "units", policy: .signedIn, use: unitsPage)
         pages.on(.GET, "blocs", policy: .signedIn, use: blocsPage)
         // The lists as files: .xlsx, .csv (UTF-8 with BOM), JSON; the same rows the pages show.
-        for format in ListExportDocument.Format.allCases {
-            for root in [pages, api] {
-                root.on(.GET, "units", .constant("export.\(format.rawValue)"), policy: .signedIn) { req in try await self.exportUnits(req, format) }
-                root.on(.GET, "blocs", .constant("export.\(format.rawValue)"), policy: .signedIn) { req in try await self.exportBlocs(req, format) }
-            }
-        }
+        ListExports.register(on: [pages, api], ["units"], name: "export", policy: .signedIn, make: exportUnits)
+        ListExports.register(on: [pages, api], ["blocs"], name: "export", policy: .signedIn, make: exportBlocs)
         pages.on(.GET, "units", "new", policy: office, use: newUnitPage)
         pages.on(.POST, "units", policy: office, use: createUnitForm)
         pages.on(.GET, "units", ":unitID", policy: .signedIn, use: unitPage)
@@ -120,27 +116,26 @@ struct OrganisationController {
     }
     struct UnitPage: Encodable, Sendable { var unit: UnitDTO; var canEdit: Bool; var canDelete: Bool }
 
-    func exportUnits(_ req: Request, _ format: ListExportDocument.Format) async throws -> Response {
+    @Sendable func exportUnits(_ req: Request) async throws -> ListFile {
         let units = try await OrganisationService.unitDTOs(req)
+        let header = ["Tên đơn vị", "Tên viết tắt", "Loại đơn vị", "Ngành", "Đơn vị cấp trên", "Khối thi đua"]
         let rows: [[SheetCell]] = units.map { u in
             [.text(u.officialName), .text(u.shortName), .text(u.kindLabel), .text(u.sector ?? ""), .text(u.parentName ?? ""),
              .text(u.memberships.map { "\($0.blocName) (\($0.year))" }.joined(separator: "; "))]
         }
-        let data = try ListExportDocument.render(format, sheet: "Đơn vị", title: "DANH SÁCH ĐƠN VỊ",
-                                                 header: ["Tên đơn vị", "Tên viết tắt", "Loại đơn vị", "Ngành", "Đơn vị cấp trên", "Khối thi đua"], rows: rows)
-        return Downloads.file(data, type: HTTPMediaType(type: format.mediaType.type, subType: format.mediaType.subType), filename: "danh-sach-don-vi.\(format.rawValue)")
+        return ListFile(filename: "danh-sach-don-vi", sheets: [Sheet(name: "Đơn vị", title: "DANH SÁCH ĐƠN VỊ", header: header, rows: rows, widths: [44, 16, 20, 20, 36, 44])])
     }
 
-    func exportBlocs(_ req: Request, _ format: ListExportDocument.Format) async throws -> Response {
+    @Sendable func exportBlocs(_ req: Request) async throws -> ListFile {
         let year = try await OrganisationService.selectedYear(req)
         let blocs = try await OrganisationService.blocDTOs(req, year: year)
+        let header = ["Tên khối", "Tổ chức", "Năm", "Số đơn vị", "Trưởng khối", "Phó khối", "Đơn vị thành viên"]
         let rows: [[SheetCell]] = blocs.map { b in
             [.text(b.name), .text(b.organiserLabel), .number(Double(year)), .number(Double(b.members.count)), .text(b.leader?.officialName ?? ""),
              .text(b.deputy?.officialName ?? ""), .text(b.members.map(\.officialName).joined(separator: "; "))]
         }
-        let data = try ListExportDocument.render(format, sheet: "Khối thi đua", title: "DANH SÁCH KHỐI THI ĐUA NĂM \(year)",
-                                                 header: ["Tên khối", "Tổ chức", "Năm", "Số đơn vị", "Trưởng khối", "Phó khối", "Đơn vị thành viên"], rows: rows)
-        return Downloads.file(data, type: HTTPMediaType(type: format.mediaType.type, subType: format.mediaType.subType), filename: "danh-sach-khoi-\(year).\(format.rawValue)")
+        return ListFile(filename: "danh-sach-khoi-\(year)",
+                        sheets: [Sheet(name: "Khối thi đua", title: "DANH SÁCH KHỐI THI ĐUA NĂM \(year)", header: header, rows: rows, widths: [36, 20, 8, 10, 36, 36, 60])])
     }
 
     @Sendable func unitsPage(_ req: Request) async throws -> Response {

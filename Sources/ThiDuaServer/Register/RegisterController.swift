@@ -59,7 +59,7 @@ struct RegisterController {
             }
         }
         pages.on(.GET, "register", "report", policy: readers, use: reportPage)
-        pages.on(.GET, "register", "report.xlsx", policy: readers, use: reportXLSX)
+        ListExports.register(on: [pages, api], ["register"], name: "report", policy: readers, make: reportFile)
         for format in ["xlsx", "csv", "json"] {
             pages.on(.GET, "register", .constant("export.\(format)"), policy: readers) { req in try await self.export(req, format) }
             api.on(.GET, "register", .constant("export.\(format)"), policy: readers) { req in try await self.export(req, format) }
@@ -397,7 +397,7 @@ struct RegisterController {
         var paging: String
         var prevPage: String?
         var nextPage: String?
-        var xlsxURL: String
+        var exports: ExportLinks
         var units: [UserController.Option]
         var unit: String
     }
@@ -418,13 +418,15 @@ struct RegisterController {
         return try await Pages.render(req, "register/report", title: "Ai đủ điều kiện khen thưởng năm \(data.year)",
                                       ReportPage(rows: data.rows, year: data.year, asOf: data.asOf.vietnamese, scope: data.scope,
                                                  notice: notice, paging: paging, prevPage: page > 1 ? link(page - 1) : nil, nextPage: page < pages ? link(page + 1) : nil,
-                                                 xlsxURL: RegisterPath.reportXLSX.url([("year", String(data.year)), ("unit", try? req.query.get(String.self, at: "unit")),
-                                                                                       ("bloc", try? req.query.get(String.self, at: "bloc")), ("asOf", try? req.query.get(String.self, at: "asOf"))]),
+                                                 exports: ExportLinks(["register"], name: "report",
+                                                                      query: [("year", String(data.year)), ("unit", try? req.query.get(String.self, at: "unit")),
+                                                                              ("bloc", try? req.query.get(String.self, at: "bloc")), ("asOf", try? req.query.get(String.self, at: "asOf"))]),
                                                  units: units.map { .init(value: $0.id!.uuidString, label: $0.officialName) },
                                                  unit: (try? req.query.get(String.self, at: "unit")) ?? ""))
     }
 
-    @Sendable func reportXLSX(_ req: Request) async throws -> Response {
+    /// The whole report (every page of it) as a file.
+    @Sendable func reportFile(_ req: Request) async throws -> ListFile {
         let data = try await reportRows(req)
         let catalogue = req.application.catalogue
         func names(_ codes: [String]) -> String { codes.map { catalogue.awards[$0]?.name ?? $0 }.joined(separator: "; ") }
@@ -436,7 +438,7 @@ struct RegisterController {
                                .text(names(r.needsData)), .text(r.closest.map { catalogue.awards[$0]?.name ?? $0 } ?? ""), .text(r.closestMissing.joined(separator: "; "))]
                           },
                           widths: [6, 32, 10, 18, 36, 30, 28, 50])
-        return Downloads.file(try XLSXWriter.workbook([sheet]), type: Downloads.xlsx, filename: "du-dieu-kien-\(data.year).xlsx")
+        return ListFile(filename: "du-dieu-kien-\(data.year)", sheets: [sheet])
     }
 
     // MARK: API: case files and the catalogue

@@ -7,7 +7,7 @@ enum RegisterPath: SitePath {
     case facts(RegisterSubject, kind: String)
     case deleteFact(RegisterSubject, kind: String, id: UUID)
     case useInitiative(RegisterSubject, id: UUID)
-    case report, reportXLSX
+    case report
     /// The register in the import template's layout.
     case export(format: String)
 
@@ -27,7 +27,6 @@ enum RegisterPath: SitePath {
         case .deleteFact(let s, let kind, let id): Self.base(s) + ["facts", kind, id.uuidString, "delete"]
         case .useInitiative(let s, let id): Self.base(s) + ["initiatives", id.uuidString, "use"]
         case .report: ["register", "report"]
-        case .reportXLSX: ["register", "report.xlsx"]
         case .export(let format): ["register", "export.\(format)"]
         }
     }

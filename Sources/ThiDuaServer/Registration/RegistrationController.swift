@@ -10,7 +10,7 @@ struct RegistrationController {
         pages.on(.GET, "units", ":unitID", "registration", policy: .signedIn, use: unitPage)
         pages.on(.POST, "units", ":unitID", "registration", policy: .roles([.office, .unitOfficer]), use: saveForm)
         pages.on(.GET, "blocs", ":blocID", "registrations", policy: .roles([.office, .blocLead, .council]), use: blocPage)
-        pages.on(.GET, "blocs", ":blocID", "registrations.xlsx", policy: .roles([.office, .blocLead, .council]), use: blocXLSX)
+        ListExports.register(on: [pages, api], ["blocs", ":blocID"], name: "registrations", policy: .roles([.office, .blocLead, .council]), make: blocFile)
         api.on(.GET, "units", ":unitID", "registrations", ":year", policy: .signedIn) { req in
             let unit = try await OrganisationService.unit(req)
             let year = try self.year(req)
@@ -126,7 +126,8 @@ struct RegistrationController {
                                       BlocPage(blocID: bloc.id!, blocName: bloc.name, year: year, rows: rows, registered: rows.filter(\.registered).count))
     }
 
-    @Sendable func blocXLSX(_ req: Request) async throws -> Response {
+    /// The bloc's registrations: the collectives' sheet, then the individuals' (`?sheet=2` for .csv and JSON).
+    @Sendable func blocFile(_ req: Request) async throws -> ListFile {
         let (bloc, rows, year) = try await blocRegistrations(req)
         let catalogue = req.application.catalogue
         let units = Sheet(name: "Tập thể", title: "ĐĂNG KÝ THI ĐUA NĂM \(year) – \(bloc.name.uppercased())",
@@ -141,7 +142,7 @@ struct RegistrationController {
         } }
         let individuals = Sheet(name: "Cá nhân", title: "CÁ NHÂN ĐĂNG KÝ THI ĐUA NĂM \(year)", header: ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Danh hiệu đăng ký"],
                                 rows: people, widths: [6, 30, 24, 40, 34])
-        return Downloads.file(try XLSXWriter.workbook([units, individuals]), type: Downloads.xlsx, filename: "dang-ky-thi-dua-\(year).xlsx")
+        return ListFile(filename: "dang-ky-thi-dua-\(year)", sheets: [units, individuals])
     }
 
     struct DeadlinesPage: Encodable, Sendable { var year: Int; var deadlines: [DeadlineDTO]; var units: [UserController.Option] }

@@ -63,7 +63,10 @@ struct ScoringController {
             let m = try await ScoringOutputs.matrix(ctx, caller: try Caller(req))
             return try await Pages.render(req, "scoring/matrix", title: "Bảng điểm \(m.year) – \(m.blocName)", m)
         }
-        pages.on(.GET, "rounds", ":roundID", "results.xlsx", policy: .signedIn, use: resultsXLSX)
+        // Results as files: the summary and one sheet per group (.xlsx); .csv and JSON one sheet, `?sheet=N`.
+        ListExports.register(on: [pages, api], ["rounds", ":roundID"], name: "results", policy: .signedIn) { req in
+            try await ScoringOutputs.sheets(try await self.context(req), caller: try Caller(req))
+        }
         pages.on(.GET, "rounds", ":roundID", "results.docx", policy: .signedIn, use: resultsDOCX)
         pages.on(.GET, "rounds", ":roundID", "tasks", ":task", policy: .signedIn) { req in
             let ctx = try await self.context(req)
@@ -151,7 +154,6 @@ struct ScoringController {
             try await ScoringService.declareConflict(ctx, try req.content.decode(ScoringService.ConflictInput.self), caller: try Caller(req))
             return try await self.roundDTO(req).encodeResponse(status: .created, for: req)
         }
-        api.on(.GET, "rounds", ":roundID", "results.xlsx", policy: .signedIn, use: resultsXLSX)
         api.on(.GET, "rounds", ":roundID", "results.docx", policy: .signedIn, use: resultsDOCX)
         api.on(.GET, "rounds", ":roundID", "tasks", ":task", policy: .signedIn) { req in
             let ctx = try await self.context(req)
@@ -387,12 +389,6 @@ struct ScoringController {
             throw DomainError.notFound("Không có nhiệm vụ này.")
         }
         return n
-    }
-
-    @Sendable func resultsXLSX(_ req: Request) async throws -> Response {
-        let ctx = try await context(req)
-        let data = try await ScoringOutputs.xlsx(ctx, caller: try Caller(req))
-        return Downloads.file(data, type: Downloads.xlsx, filename: "ket-qua-cham-diem-\(ctx.round.year)-\(ctx.round.kind).xlsx")
     }
 
     @Sendable func resultsDOCX(_ req: Request) async throws -> Response {

@@ -170,6 +170,8 @@ struct ResultsDTO: Content, Sendable {
     var tasks: [TaskLink]
     var matrixURL: String
     var xlsxURL: String
+    /// The ranking (the summary sheet) as .csv.
+    var csvURL: String
     var docxURL: String
 
     struct TaskLink: Content, Sendable { var number: Int; var text: String; var criteria: [String]; var url: String }

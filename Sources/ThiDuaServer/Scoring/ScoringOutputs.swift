@@ -65,7 +65,8 @@ enum ScoringOutputs {
 
     /// A sheet per top-level group (criteria down, units across) and a summary: the ranking, with the totals' parts
     /// for the units the caller may read in detail.
-    static func xlsx(_ ctx: ScoringService.Context, caller: Caller) async throws -> Data {
+    /// The results as a list: the summary sheet, then one sheet per top group of criteria.
+    static func sheets(_ ctx: ScoringService.Context, caller: Caller) async throws -> ListFile {
         let (dto, outcomes, ranking, _) = try await visible(ctx, caller: caller)
         let detail = Dictionary(outcomes.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a })
         let title = "KẾT QUẢ CHẤM ĐIỂM \(dto.kindLabel.uppercased()) \(dto.year) – \(dto.blocName.uppercased())"
@@ -88,7 +89,7 @@ enum ScoringOutputs {
                                 header: ["Mã", "Tiêu chí", "Tối đa"] + outcomes.map(\.name), rows: rows,
                                 widths: [8, 50, 8] + outcomes.map { _ in 16 }))
         }
-        return try XLSXWriter.workbook(sheets)
+        return ListFile(filename: "ket-qua-cham-diem-\(ctx.round.year)-\(ctx.round.kind)", sheets: sheets)
     }
 
     struct Trace: Content, Sendable {

@@ -18,6 +18,8 @@ enum ScoringPath: SitePath {
     case attach(UUID, unit: UUID)
     case matrix(UUID)
     case xlsx(UUID)
+    /// The summary sheet as .csv.
+    case csv(UUID)
     case docx(UUID)
     case trace(UUID, task: Int)
     case evidence(UUID, file: UUID)
@@ -42,6 +44,7 @@ enum ScoringPath: SitePath {
         case .corrections(let r): ["rounds", r.uuidString, "corrections"]
         case .matrix(let r): ["rounds", r.uuidString, "matrix"]
         case .xlsx(let r): ["rounds", r.uuidString, "results.xlsx"]
+        case .csv(let r): ["rounds", r.uuidString, "results.csv"]
         case .docx(let r): ["rounds", r.uuidString, "results.docx"]
         case .trace(let r, let t): ["rounds", r.uuidString, "tasks", String(t)]
         case .attach(let r, let u): ["rounds", r.uuidString, "units", u.uuidString, "evidence"]

@@ -242,7 +242,8 @@ enum ScoringViews {
                           tasks: ctx.content.keyTasks.enumerated().map { i, t in
                               .init(number: i + 1, text: t.text, criteria: t.criteria, url: ScoringPath.trace(ctx.id, task: i + 1).url)
                           },
-                          matrixURL: ScoringPath.matrix(ctx.id).url, xlsxURL: ScoringPath.xlsx(ctx.id).url, docxURL: ScoringPath.docx(ctx.id).url)
+                          matrixURL: ScoringPath.matrix(ctx.id).url, xlsxURL: ScoringPath.xlsx(ctx.id).url, csvURL: ScoringPath.csv(ctx.id).url,
+                          docxURL: ScoringPath.docx(ctx.id).url)
     }
 }
 
