@@ -166,6 +166,55 @@ struct ImportServerTests {
             #expect(try await b.get("/import/template.xlsx").status == .ok)
         }
     }
+
+    struct ProgressLine: Decodable { var percent: Int?; var text: String?; var status: UInt?; var html: String? }
+
+    static func lines(_ res: TestingHTTPResponse) throws -> [ProgressLine] {
+        try res.body.string.split(separator: "\n").map { try JSONDecoder().decode(ProgressLine.self, from: Data($0.utf8)) }
+    }
+
+    @Test("Progress display: the page's script gets the steps as JSON lines, then the page the form would have answered")
+    func progress() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            let b = try Browser(app)
+            try await b.login("vanphong")
+            try await b.get("/import")
+            let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            let streamed = [("X-Import-Progress", "1")]
+            let file = try Self.workbook(people: 5_000)
+            let dry = try await b.postFile("/import", [:], field: "file", filename: "lon.xlsx", data: file, type: xlsx, headers: streamed)
+            #expect(dry.status == .ok && dry.headers.contentType?.subType == "x-ndjson" && dry.headers.first(name: "X-Accel-Buffering") == "no")
+            let lines = try Self.lines(dry)
+            let steps = lines.compactMap(\.percent)
+            #expect(steps == steps.sorted() && steps.first == 0, "\(steps)")
+            #expect(lines.contains { $0.text?.hasPrefix("Đang kiểm tra dòng 2.000 / ") == true }, "rows checked, every 2.000: \(lines.compactMap(\.text))")
+            let last = try #require(lines.last)
+            #expect(last.status == 200 && last.html?.contains("Chạy thử") == true && last.html?.contains("import-apply") == true)
+            #expect(lines.dropLast().allSatisfy { $0.html == nil })
+
+            // The file this user uploaded is the one the page may apply; its writing is shown too.
+            let sha = Hex.lower(SHA256Digest.hash(Array(file)))
+            let before = try await count(Person.self, app)
+            let applied = try Self.lines(try await b.post("/import/apply", ["sha256": sha, "filename": "lon.xlsx"], headers: streamed))
+            #expect(applied.contains { $0.text?.hasPrefix("Đang ghi ") == true } && applied.last?.status == 200 && applied.last?.html?.contains("Đã nhập") == true,
+                    "\(applied.compactMap(\.text))")
+            #expect(try await count(Person.self, app) == before + 5_000)
+
+            // A file with problems, and a file that is no spreadsheet: the last line is the page with its status.
+            try await b.get("/import")
+            let bad = try Self.lines(try await b.postFile("/import", [:], field: "file", filename: "loi.xlsx",
+                                                          data: try Self.workbook(extra: [[Self.t("Sở Không Có"), .text(""), .text(""), Self.t("LDTT"), .number(2023), .text(""), .text("")]]),
+                                                          type: xlsx, headers: streamed))
+            #expect(bad.last?.status == 422 && bad.last?.html?.contains("Sở Không Có") == true && bad.last?.html?.contains("import-apply") == false)
+            try await b.get("/import")
+            let junk = try Self.lines(try await b.postFile("/import", [:], field: "file", filename: "anh.xlsx", data: Data("không phải bảng tính".utf8), type: xlsx, headers: streamed))
+            #expect(junk.last?.status == 422 && junk.last?.html?.contains("không phải bảng tính .xlsx") == true, "\(junk.last?.html?.suffix(600) ?? "")")
+            // A file with problems that this user uploaded cannot be applied: it is checked again, and nothing is written.
+            try await b.get("/import")
+            let refused = try await b.post("/import/apply", ["sha256": String(repeating: "a", count: 64), "filename": "x.xlsx"])
+            #expect(refused.status == .conflict)
+        }
+    }
 }
 
 extension Data {

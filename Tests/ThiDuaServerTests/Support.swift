@@ -102,7 +102,7 @@ final class Browser: @unchecked Sendable {
 
     /// Posts a form; the CSRF token of the last page is added unless `csrf` is given (use "" to leave it out).
     @discardableResult
-    func post(_ path: String, _ form: [String: String] = [:], csrf explicit: String? = nil) async throws -> TestingHTTPResponse {
+    func post(_ path: String, _ form: [String: String] = [:], csrf explicit: String? = nil, headers: [(String, String)] = []) async throws -> TestingHTTPResponse {
         var fields = form
         let token = explicit ?? csrf
         if let token, !token.isEmpty { fields["csrf"] = token }
@@ -110,6 +110,7 @@ final class Browser: @unchecked Sendable {
         try await tester.test(.POST, path, beforeRequest: { req in
             if let cookie { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
             req.headers.replaceOrAdd(name: .accept, value: "text/html")
+            for (k, v) in headers { req.headers.replaceOrAdd(name: k, value: v) }
             try req.content.encode(fields, as: .urlEncodedForm)
         }, afterResponse: { res in out = res })
         remember(out)
@@ -118,7 +119,7 @@ final class Browser: @unchecked Sendable {
 
     /// Posts a multipart form with one file (and the page's CSRF token), as a browser's file upload does.
     @discardableResult
-    func postFile(_ path: String, _ form: [String: String], field: String, filename: String, data: Data, type: String) async throws -> TestingHTTPResponse {
+    func postFile(_ path: String, _ form: [String: String], field: String, filename: String, data: Data, type: String, headers: [(String, String)] = []) async throws -> TestingHTTPResponse {
         let boundary = "----thidua\(UUID().uuidString)"
         var body = Data()
         var fields = form
@@ -134,6 +135,7 @@ final class Browser: @unchecked Sendable {
             if let cookie { req.headers.replaceOrAdd(name: .cookie, value: cookie) }
             req.headers.replaceOrAdd(name: .accept, value: "text/html")
             req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            for (k, v) in headers { req.headers.replaceOrAdd(name: k, value: v) }
             req.body = ByteBuffer(data: body)
         }, afterResponse: { res in out = res })
         remember(out)

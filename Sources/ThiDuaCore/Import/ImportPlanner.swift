@@ -74,7 +74,14 @@ public struct ImportPlanner {
     public let context: ImportContext
     public static let maxRows = 200_000
 
-    public init(_ context: ImportContext) { self.context = context }
+    /// Told every `progressEvery` rows (and at the end) how many rows of how many have been checked.
+    let progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
+    static let progressEvery = 2_000
+
+    public init(_ context: ImportContext, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) {
+        self.context = context
+        self.progress = progress
+    }
 
     public func plan(_ tables: [ImportTable]) -> ImportPlan {
         var plan = ImportPlan()
@@ -95,12 +102,14 @@ public struct ImportPlanner {
             return plan
         }
         var state = State(context)
+        state.total = total
         // Units first, then people, then the facts that name them.
         for kind in ImportSheetKind.allCases {
             for (k, table, header, columns) in located where k == kind {
                 read(kind, table, header: header, columns: columns, into: &plan, state: &state)
             }
         }
+        progress?(state.total, state.total)
         return plan
     }
 
@@ -156,6 +165,9 @@ public struct ImportPlanner {
         var people: [ImportUnitRef: [String: [(ImportSubjectRef, Int?)]]] = [:]
         var seen: [String: Int] = [:]
         var personUnits: [String: (ImportUnitRef, Int)] = [:]
+        /// Rows of the located sheets, and how many have been looked at (for `progress`).
+        var total = 0
+        var looked = 0
 
         init(_ c: ImportContext) {
             for u in c.units {
@@ -221,6 +233,8 @@ public struct ImportPlanner {
     func read(_ kind: ImportSheetKind, _ t: ImportTable, header: Int, columns: [ImportField: Int], into plan: inout ImportPlan, state: inout State) {
         let thisYear = context.latestYear
         for number in t.rows.keys.sorted() where number > header {
+            state.looked += 1
+            if state.looked % Self.progressEvery == 0 { progress?(state.looked, state.total) }
             let cells = t.rows[number] ?? []
             guard cells.contains(where: { !$0.isEmpty }) else { continue }
             var row = Row(sheet: t.name, number: number, cells: cells, columns: columns, kind: kind)

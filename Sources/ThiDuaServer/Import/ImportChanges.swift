@@ -138,42 +138,58 @@ extension ImportService {
             return c
         }
 
-        /// Writes everything, in batches, inside the caller's transaction.
-        func apply(on db: any Database) async throws {
+        /// How many records `apply` writes (new and changed).
+        var writes: Int {
+            newUnits.count + unitUpdates.count + newPeople.count + personUpdates.count + newRatings.count + ratingUpdates.count
+                + newAwards.count + awardUpdates.count + newInitiatives.count + initiativeUpdates.count + newDisciplines.count + disciplineUpdates.count
+        }
+
+        /// Writes everything, in batches, inside the caller's transaction; `progress` hears how many records are written.
+        func apply(on db: any Database, progress: @Sendable (_ written: Int) -> Void = { _ in }) async throws {
+            var written = 0
             func batches<M: Model>(_ models: [M]) async throws {
                 var i = 0
                 while i < models.count {
                     let chunk = Array(models[i..<min(i + 200, models.count)])
                     try await chunk.create(on: db)
                     i += chunk.count
+                    written += chunk.count
+                    progress(written)
                 }
             }
+            func updated() { written += 1; if written % 200 == 0 { progress(written) } }
             try await batches(newUnits)
             for (id, short, kind, sector) in unitUpdates {
                 guard let u = try await Unit.find(id, on: db) else { continue }
                 u.shortName = short ?? u.shortName; u.kind = kind.rawValue; u.sector = sector
                 u.searchText = Unit.searchKey(u.officialName, u.shortName)
                 try await u.save(on: db)
+                updated()
             }
             try await batches(newPeople)
             for (id, gender, birth, position) in personUpdates {
                 try await Person.query(on: db).filter(\.$id == id).set(\.$gender, to: gender?.rawValue).set(\.$birthYear, to: birth).set(\.$position, to: position).update()
+                updated()
             }
             try await batches(newRatings)
-            for (id, rating) in ratingUpdates { try await RatingRecord.query(on: db).filter(\.$id == id).set(\.$rating, to: rating.rawValue).update() }
+            for (id, rating) in ratingUpdates { try await RatingRecord.query(on: db).filter(\.$id == id).set(\.$rating, to: rating.rawValue).update(); updated() }
             try await batches(newAwards)
             for (id, type, decision, date, issuer) in awardUpdates {
                 try await AwardRecordModel.query(on: db).filter(\.$id == id).set(\.$awardType, to: type.rawValue).set(\.$decision, to: decision)
                     .set(\.$decidedOn, to: date).set(\.$issuer, to: issuer).update()
+                updated()
             }
             try await batches(newInitiatives)
             for (id, scope, by, date) in initiativeUpdates {
                 try await InitiativeRecord.query(on: db).filter(\.$id == id).set(\.$scope, to: scope.rawValue).set(\.$recognisedBy, to: by).set(\.$recognisedOn, to: date).update()
+                updated()
             }
             try await batches(newDisciplines)
             for (id, detail, ends) in disciplineUpdates {
                 try await RestrictionRecord.query(on: db).filter(\.$id == id).set(\.$detail, to: detail).set(\.$endsOn, to: ends).update()
+                updated()
             }
+            progress(written)
         }
     }
 

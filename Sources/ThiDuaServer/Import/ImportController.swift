@@ -26,8 +26,17 @@ struct ImportController {
             struct Form: Content { var file: File?; var apply: String? }
             let form = try req.content.decode(Form.self)
             guard let file = form.file, file.data.readableBytes > 0 else { throw DomainError.invalid("Hãy chọn tệp .xlsx hoặc .csv.", field: "file") }
-            let report = try await ImportService.run(Data(buffer: file.data), filename: file.filename, dryRun: form.apply != "1", caller: try Caller(req),
-                                                     catalogue: req.application.catalogue)
+            let data = Data(buffer: file.data), name = file.filename, dryRun = form.apply != "1"
+            let caller = try Caller(req), catalogue = req.application.catalogue
+            if ImportProgressStream.wanted(req) {
+                // The session is written before the answer streams: it holds the file this user uploaded; applying it
+                // checks the whole file again and refuses it with any problem, so marking a file with problems is harmless.
+                req.session.data[Self.checkedKey] = dryRun ? Hex.lower(SHA256Digest.hash(Array(data))) : nil
+                return ImportProgressStream.response(req, work: { progress in
+                    try await ImportService.run(data, filename: name, dryRun: dryRun, caller: caller, catalogue: catalogue, progress: progress)
+                }, answer: { report in try await self.page(req, report) })
+            }
+            let report = try await ImportService.run(data, filename: name, dryRun: dryRun, caller: caller, catalogue: catalogue)
             // Only the file this user's own dry run checked can be applied from its page (the store also holds others' files).
             req.session.data[Self.checkedKey] = report.dryRun && report.problems.isEmpty ? report.sha256 : nil
             return try await self.page(req, report)
@@ -40,7 +49,13 @@ struct ImportController {
             }
             req.session.data[Self.checkedKey] = nil
             let data = try caller.files.get(sha)
-            let report = try await ImportService.run(data, filename: form["filename"] ?? "tep-nhap.xlsx", dryRun: false, caller: caller, catalogue: req.application.catalogue)
+            let name = form["filename"] ?? "tep-nhap.xlsx", catalogue = req.application.catalogue
+            if ImportProgressStream.wanted(req) {
+                return ImportProgressStream.response(req, work: { progress in
+                    try await ImportService.run(data, filename: name, dryRun: false, caller: caller, catalogue: catalogue, progress: progress)
+                }, answer: { report in try await self.page(req, report) })
+            }
+            let report = try await ImportService.run(data, filename: name, dryRun: false, caller: caller, catalogue: catalogue)
             return try await self.page(req, report)
         }
         pages.on(.GET, "import", "template.xlsx", policy: importers, use: template)

@@ -30,24 +30,28 @@ enum ImportService {
 
     /// Reads, checks and (unless `dryRun`) applies `data`. A file that cannot be read throws (422); a file with
     /// problems returns them and writes nothing.
-    static func run(_ data: Data, filename: String, dryRun: Bool, caller: Caller, catalogue: Catalogue) async throws -> Report {
+    /// `progress` hears each step (for the progress display of a large file); it must not block.
+    static func run(_ data: Data, filename: String, dryRun: Bool, caller: Caller, catalogue: Catalogue,
+                    progress: @escaping @Sendable (ImportProgress) -> Void = { _ in }) async throws -> Report {
         let started = Date()
         let permission = caller.principal.importPermission
         guard permission != .none else { throw DomainError.forbidden("Chỉ Ban Thi đua – Khen thưởng hoặc cán bộ thi đua của đơn vị nhập dữ liệu.") }
         guard data.count <= maxBytes else { throw DomainError.invalid("Tệp quá \(maxBytes >> 20) MB: chia thành nhiều tệp.", field: "file") }
         let name = String(VietnameseText.clean(filename).prefix(200))
+        progress(ImportProgress(.reading))
         let tables: [ImportTable]
         do { tables = try ImportFileReader.tables(data, filename: name) } catch {
             throw DomainError.invalid("\(error)", field: "file")
         }
         let sha = Hex.lower(SHA256Digest.hash(Array(data)))
         let context = try await self.context(caller: caller, catalogue: catalogue, permission: permission)
-        let plan = ImportPlanner(context).plan(tables)
+        let plan = ImportPlanner(context, progress: { done, total in progress(ImportProgress(.checking, done: done, total: total)) }).plan(tables)
         var report = Report(filename: name, sha256: sha, dryRun: dryRun, applied: false, problems: plan.problems, notes: plan.notes, sheets: [:], seconds: 0)
         guard plan.isValid else {
             report.seconds = Date().timeIntervalSince(started)
             return report
         }
+        progress(ImportProgress(.comparing))
         let changes = try await Changes.compute(plan, context: context, on: caller.db)
         report.sheets = changes.counts
         // Kept by its hash: a dry run's page applies the same bytes, and the audit entry names them.
@@ -55,13 +59,15 @@ enum ImportService {
         if !dryRun {
             let counts = changes.counts, file = name
             try await caller.audited { db, audit in
-                try await changes.apply(on: db)
+                let total = changes.writes
+                try await changes.apply(on: db) { written in progress(ImportProgress(.writing, done: written, total: total)) }
                 struct Imported: Codable { var file: String; var sha256: String; var sheets: [String: Count] }
                 try await audit.record("import", nil, "apply", old: Optional<Imported>.none, new: Imported(file: file, sha256: sha, sheets: counts))
             }
             report.applied = true
         }
         report.seconds = Date().timeIntervalSince(started)
+        progress(ImportProgress(.done))
         return report
     }
 
