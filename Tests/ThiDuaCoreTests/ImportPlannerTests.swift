@@ -111,6 +111,21 @@ struct ImportPlannerTests {
         #expect(officer.problems.contains { $0.sheet == "Đơn vị" && $0.reason.contains("chỉ Ban Thi đua") })
     }
 
+    @Test("An award's achievement period: read from “Thành tích từ năm”, refused after the award's year, optional")
+    func awardPeriod() throws {
+        let header = [t("Đơn vị"), t("Họ và tên"), t("Năm sinh"), t("Danh hiệu, hình thức"), t("Năm thành tích"), t("Thành tích từ năm")]
+        let plan = ImportPlanner(try Self.context()).plan([Self.table("Khen thưởng", [header,
+            [t("Công an tỉnh Nghệ An"), t("Nguyễn Văn An"), .number(1980), t("Bằng khen của Chủ tịch UBND tỉnh (bộ, ngành)"), .number(2023), .number(2022)],
+            [t("Công an tỉnh Nghệ An"), t("Nguyễn Văn An"), .number(1980), t("LDTT"), .number(2023), .number(2024)],
+            [t("Công an tỉnh Nghệ An"), t("Nguyễn Văn An"), .number(1980), t("CSTDCS"), .number(2023), .empty]])])
+        #expect(plan.problems.count == 1, "\(plan.problems.map(\.description))")
+        #expect(plan.problems.first?.row == 4 && plan.problems.first?.column?.hasPrefix("F") == true && plan.problems.first?.reason.contains("năm thành tích 2023") == true)
+        let bk = ImportPlanner(try Self.context()).plan([Self.table("Khen thưởng", [header,
+            [t("Công an tỉnh Nghệ An"), t("Nguyễn Văn An"), .number(1980), t("BK_TINH"), .number(2023), .number(2022)],
+            [t("Công an tỉnh Nghệ An"), t("Nguyễn Văn An"), .number(1980), t("CSTDCS"), .number(2023), .empty]])])
+        #expect(bk.problems.isEmpty && bk.awards.map(\.periodFrom) == [2022, nil])
+    }
+
     @Test("Dates: Excel serials (with its 29/02/1900), text forms, and refusals")
     func dates() {
         #expect(ImportValues.fromSerial(1) == Day(1900, 1, 1) && ImportValues.fromSerial(59) == Day(1900, 2, 28) && ImportValues.fromSerial(60) == nil)

@@ -83,6 +83,46 @@ import VaporTesting
         }
     }
 
+    @Test("An award's achievement period is recorded (form and API) and the next award counts from it, on the person's page and in the report")
+    func awardPeriod() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            let office = try await token(app, "vanphong")
+            let tuphap = try await unit(app, "Sở Tư pháp")
+            var res = try await api(app, .POST, "/api/v1/register/people", token: office,
+                                    json: NewPerson(fullName: "Phan Văn Kỳ", gender: "male", birthYear: 1979, unitID: tuphap.id!.uuidString))
+            let person = try res.decoded(PersonDTO.self)
+            let base = "/api/v1/register/people/\(person.id)/facts"
+            typealias F = RegisterService.FactInput
+            for y in 2022...2024 { _ = try await api(app, .POST, "\(base)/ratings", token: office, json: F(year: y, rating: "HTXSNV")) }
+            for y in 2023...2024 { _ = try await api(app, .POST, "\(base)/awards", token: office, json: F(year: y, kind: "CSTDCS")) }
+            func bk() async throws -> AwardResult? {
+                try await api(app, .GET, "/api/v1/register/people/\(person.id)/eligibility?year=2024&asOf=2025-01-20", token: office)
+                    .decoded(EligibilityReport.self).results.first { $0.award == "BK_TINH" }
+            }
+            #expect(try await bk()?.verdict == .eligible, "CSTĐCS 2023–2024")
+            res = try await api(app, .POST, "\(base)/awards", token: office, json: F(year: 2023, kind: "BK_TINH", periodFrom: 2024))
+            #expect(res.status == .unprocessableEntity && reason(res).contains("Thời gian lập thành tích"))
+            res = try await api(app, .POST, "\(base)/awards", token: office, json: F(year: 2023, kind: "BK_TINH", decision: "125/QĐ-UBND", periodFrom: 2022))
+            #expect(res.status == .created)
+            #expect(try res.decoded(HistoryDTO.self).awards.first { $0.kind == "BK_TINH" }?.periodFrom == 2022)
+            let after = try #require(try await bk())
+            #expect(after.verdict == .ineligible && after.conditions.first?.data.contains("thành tích 2022–2023, QĐ 125/QĐ-UBND") == true, "\(after.conditions.first?.data ?? "")")
+            // The report (the batch loader) judges the same.
+            let rows = try await api(app, .GET, "/api/v1/register/report?year=2024&asOf=20/01/2025&unit=\(tuphap.id!.uuidString)", token: office)
+                .decoded([RegisterController.ReportRow].self)
+            let row = try #require(rows.first { $0.subject == "Phan Văn Kỳ" })
+            #expect(!row.eligible.contains("BK_TINH"), "\(row.eligible)")
+            // The page's form: an empty period is no period; the page shows a recorded one.
+            let b = try Browser(app)
+            try await b.login("vanphong")
+            _ = try await b.get("/register/people/\(person.id)")
+            let form = try await b.post("/register/people/\(person.id)/facts/awards", ["year": "2022", "kind": "LDTT", "type": "merit", "periodFrom": ""])
+            #expect(form.status == .seeOther, "\(form.status) \(form.body.string.suffix(300))")
+            let page = try await b.get("/register/people/\(person.id)?year=2024")
+            #expect(page.body.string.contains("thành tích 2022–2023") && page.body.string.contains("Điều 30 khoản 9"))
+        }
+    }
+
     @Test("A person's verdicts come from the register: CSTĐ tỉnh after three CSTĐCS and a province initiative")
     func eligibilityFromRegister() async throws {
         try await withThiDua(demo: true) { app, _ in

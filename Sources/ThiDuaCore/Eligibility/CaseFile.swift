@@ -73,7 +73,7 @@ public struct CaseFileReader {
         var awards: [AwardFact] = []
         for (i, item) in try array(root["awards"], "awards").enumerated() {
             let p = "awards[\(i)]"
-            let o = try object(item, p, allowed: ["kind", "year", "type", "decision", "date", "issuer", "revoked"])
+            let o = try object(item, p, allowed: ["kind", "year", "type", "decision", "date", "issuer", "revoked", "periodFrom"])
             let kind = try awardCode(o["kind"], p + ".kind")
             let y = try int(o["year"], p + ".year", required: true)!
             try checkYear(y, p + ".year")
@@ -91,8 +91,14 @@ public struct CaseFileReader {
                 guard let b = r as? Bool else { throw fail(p + ".revoked", "phải là true hoặc false") }
                 revoked = b
             }
+            let periodFrom = try int(o["periodFrom"], p + ".periodFrom", required: false)
+            if let periodFrom {
+                try checkYear(periodFrom, p + ".periodFrom")
+                guard periodFrom <= y else { throw fail(p + ".periodFrom", "năm bắt đầu thành tích \(periodFrom) sau năm thành tích \(y)") }
+                guard y - periodFrom < 30 else { throw fail(p + ".periodFrom", "thời gian lập thành tích \(periodFrom)–\(y) dài quá 30 năm") }
+            }
             awards.append(AwardFact(kind: kind, year: y, type: type, decision: try string(o["decision"], p + ".decision", required: false),
-                                    date: date, issuer: try string(o["issuer"], p + ".issuer", required: false), revoked: revoked))
+                                    date: date, issuer: try string(o["issuer"], p + ".issuer", required: false), revoked: revoked, periodFrom: periodFrom))
         }
 
         var initiatives: [InitiativeFact] = []

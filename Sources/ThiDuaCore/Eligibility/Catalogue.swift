@@ -100,6 +100,18 @@ public struct ConditionNode: Sendable, Hashable {
     public var line: Int
 }
 
+/// The interval between two awards (Decree 98/2023 Art. 30 cl. 9): the achievement years, and the initiatives
+/// recognised in them, that earned the last award of one of the kinds `after` cannot earn this award again; the
+/// rule's year-based conditions count only the years after them (`AwardFact.usedUpTo`).
+public struct IntervalRule: Sendable, Hashable {
+    public var after: [String]
+    /// The regimes of the rule this entry applies in (nil: all of them), so that each regime says how sure it is.
+    public var regimes: [String]?
+    public var cites: String
+    public var confidence: Confidence
+    public var line: Int
+}
+
 /// The rule of an award under one or more regimes.
 public struct AwardRule: Sendable, Hashable {
     public var award: String
@@ -108,6 +120,12 @@ public struct AwardRule: Sendable, Hashable {
     public var when: ConditionNode
     public var note: String?
     public var line: Int
+    public var intervals: [IntervalRule] = []
+
+    /// The interval that applies under `regime`, if any.
+    public func interval(in regime: String) -> IntervalRule? {
+        intervals.first { $0.regimes?.contains(regime) ?? true }
+    }
 }
 
 /// A parameter of the catalogue (quotas, caps, thresholds): data, not code.
@@ -253,7 +271,7 @@ struct CatalogueLoader {
         var rules: [AwardRule] = []
         var seen = Set<String>()
         for node in try list(top["rules"], "rules", root.line, optional: true) {
-            let m = try map(node, allowed: ["award", "regimes", "subject", "when", "note"])
+            let m = try map(node, allowed: ["award", "regimes", "subject", "when", "note", "interval"])
             let award = try string(m, "award", node.line)
             guard let kind = awards[award] else { throw fail(m["award"]!.line, "mã danh hiệu “\(award)” không có trong danh mục") }
             let subject: SubjectType
@@ -272,7 +290,24 @@ struct CatalogueLoader {
                 if !seen.insert("\(award)@\(r)@\(subject.rawValue)").inserted { throw fail(node.line, "đã có quy tắc cho \(award) (\(subject.label)) theo chế độ \(r)") }
             }
             guard let when = m["when"] else { throw fail(node.line, "quy tắc thiếu “when”") }
-            rules.append(AwardRule(award: award, regimes: regimeIDs, subject: subject, when: try condition(when, ctx, leafNeedsCitation: true), note: m["note"]?.text, line: node.line))
+            var intervals: [IntervalRule] = []
+            if let n = m["interval"] {
+                let entries: [YNode] = if case .list(let items, _) = n { items } else { [n] }
+                var covered = Set<String>()
+                for e in entries {
+                    let im = try map(e, allowed: ["after", "regimes", "cites", "confidence"])
+                    let kinds = try stringList(im, "after", e.line)
+                    for k in kinds where ctx.awards[k] == nil { throw fail(im["after"]!.line, "interval: mã danh hiệu “\(k)” không có trong danh mục") }
+                    let only = im["regimes"] == nil ? nil : try stringList(im, "regimes", e.line)
+                    for r in only ?? regimeIDs {
+                        guard regimeIDs.contains(r) else { throw fail(im["regimes"]!.line, "interval: chế độ “\(r)” không thuộc các chế độ của quy tắc này") }
+                        guard covered.insert(r).inserted else { throw fail(e.line, "interval: chế độ “\(r)” có hai khoảng cách") }
+                    }
+                    intervals.append(IntervalRule(after: kinds, regimes: only, cites: try string(im, "cites", e.line), confidence: try confidence(im, e.line), line: e.line))
+                }
+            }
+            rules.append(AwardRule(award: award, regimes: regimeIDs, subject: subject, when: try condition(when, ctx, leafNeedsCitation: true), note: m["note"]?.text,
+                                   line: node.line, intervals: intervals))
         }
         var parameters: [CatalogueParameter] = []
         for node in try list(top["parameters"], "parameters", root.line, optional: true) {

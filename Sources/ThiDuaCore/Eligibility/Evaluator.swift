@@ -72,7 +72,7 @@ public struct EligibilityEvaluator: Sendable {
     public let catalogue: Catalogue
 
     /// One award to judge: its rule with the regime's common requirements folded in.
-    struct Plan: Sendable { var code: String; var rule: AwardRule; var root: ConditionNode }
+    struct Plan: Sendable { var code: String; var rule: AwardRule; var root: ConditionNode; var interval: IntervalRule? }
     /// regime id → subject → plans, in award-code order; computed once.
     let plans: [String: [SubjectType: [Plan]]]
 
@@ -83,7 +83,8 @@ public struct EligibilityEvaluator: Sendable {
             for subject in [SubjectType.individual, .collective] {
                 plans[regime.id, default: [:]][subject] = catalogue.awardCodes.compactMap { code in
                     catalogue.rule(award: code, regime: regime.id, subject: subject).map {
-                        Plan(code: code, rule: $0, root: ConditionNode(condition: .all(regime.requires + [$0.when]), cites: nil, confidence: nil, text: nil, line: $0.line))
+                        Plan(code: code, rule: $0, root: ConditionNode(condition: .all(regime.requires + [$0.when]), cites: nil, confidence: nil, text: nil, line: $0.line),
+                             interval: $0.interval(in: regime.id))
                     }
                 }
             }
@@ -173,6 +174,10 @@ public struct EligibilityEvaluator: Sendable {
                                unmet: [], missing: [text], consumes: [], note: nil, usesUnconfirmedRule: false)
         }
         var run = Run(evaluator: self, facts: facts, regime: regime, award: code, explain: explain, nesting: depth)
+        if let interval = plan.interval {
+            run.prior = facts.prior(interval)
+            run.intervalLine(interval)
+        }
         let outcome = run.eval(plan.root, depth: 0)
         let verdict: Verdict = switch outcome.tri { case .met: .eligible; case .notMet: .ineligible; case .unknown: .needsData }
         return AwardResult(award: code, awardName: name, verdict: verdict, conditions: run.trace,
@@ -243,6 +248,22 @@ struct Facts {
 
     @inline(__always) func counts(_ year: Int) -> Bool { year > disciplineCutoff }
 
+    /// The last merit award of one of `kinds` before the evaluation year: its achievement years are used up for a
+    /// rule with an interval (`IntervalRule`). Ties broken by year, kind and decision, so input order never matters.
+    func prior(_ interval: IntervalRule?) -> AwardFact? {
+        guard let kinds = interval?.after else { return nil }
+        var best: AwardFact?
+        for a in c.awards where a.countsForMerit && a.year < c.evaluationYear && kinds.contains(a.kind) {
+            guard let b = best else { best = a; continue }
+            if (a.usedUpTo, a.year, a.kind, a.decision ?? "") > (b.usedUpTo, b.year, b.kind, b.decision ?? "") { best = a }
+        }
+        return best
+    }
+
+    /// Years up to and including this one do not count for a rule: before a discipline ended, or used up by the
+    /// award `prior` names.
+    func floor(_ prior: AwardFact?) -> Int { max(disciplineCutoff, prior?.usedUpTo ?? Int.min) }
+
     @inline(__always) func has(_ kind: String, _ year: Int) -> Bool {
         guard year >= base, let m = merit[kind] else { return false }
         return m & (UInt64(1) << UInt64(year - base)) != 0
@@ -268,17 +289,20 @@ struct Quick {
     var year: Int { facts.c.evaluationYear }
 
     func verdict(_ plan: EligibilityEvaluator.Plan) -> Verdict {
-        switch eval(plan.root.condition, award: plan.code, nesting: 0) { case .met: .eligible; case .notMet: .ineligible; case .unknown: .needsData }
+        switch eval(plan.root.condition, award: plan.code, nesting: 0, floor: facts.floor(facts.prior(plan.interval))) {
+        case .met: .eligible; case .notMet: .ineligible; case .unknown: .needsData
+        }
     }
 
-    func eval(_ condition: Condition, award: String, nesting: Int) -> Tri {
+    /// `floor`: the last year that does not count for this rule (`Facts.floor`).
+    func eval(_ condition: Condition, award: String, nesting: Int, floor: Int) -> Tri {
         let c = facts.c
         let y = year
         switch condition {
         case .all(let children):
             var unknown = false
             for child in children {
-                switch eval(child.condition, award: award, nesting: nesting) {
+                switch eval(child.condition, award: award, nesting: nesting, floor: floor) {
                 case .notMet: return .notMet
                 case .unknown: unknown = true
                 case .met: break
@@ -288,7 +312,7 @@ struct Quick {
         case .any(let children):
             var unknown = false
             for child in children {
-                switch eval(child.condition, award: award, nesting: nesting) {
+                switch eval(child.condition, award: award, nesting: nesting, floor: floor) {
                 case .met: return .met
                 case .unknown: unknown = true
                 case .notMet: break
@@ -303,30 +327,30 @@ struct Quick {
         case .streak(let kind, let n, let every):
             for i in 0..<n {
                 let yr = y - i * every
-                if !facts.has(kind, yr) || !facts.counts(yr) { return .notMet }
+                if !facts.has(kind, yr) || yr <= floor { return .notMet }
             }
             return .met
         case .ratingStreak(let min, let n):
             var unknown = false
             for yr in (y - n + 1)...y {
-                if !facts.counts(yr) { return .notMet }
+                if yr <= floor { return .notMet }
                 guard let r = c.ratings[yr] else { unknown = true; continue }
                 if r < min { return .notMet }
             }
             return unknown ? .unknown : .met
         case .ratingCount(let min, let times, let within):
             var good = 0, absent = 0
-            for yr in (y - within + 1)...y where facts.counts(yr) {
+            for yr in (y - within + 1)...y where yr > floor {
                 if let r = c.ratings[yr] { if r >= min { good += 1 } } else { absent += 1 }
             }
             return good >= times ? .met : good + absent >= times ? .unknown : .notMet
         case .count(let kind, let times, let within):
             var n = 0
-            for yr in (y - within + 1)...y where facts.counts(yr) && facts.has(kind, yr) { n += 1 }
+            for yr in (y - within + 1)...y where yr > floor && facts.has(kind, yr) { n += 1 }
             return n >= times ? .met : .notMet
         case .initiatives(let scope, let times, let within):
             var n = 0
-            for i in facts.initiatives where i.fact.scope >= scope && i.fact.year <= y && i.fact.year > y - within && facts.counts(i.fact.year) {
+            for i in facts.initiatives where i.fact.scope >= scope && i.fact.year <= y && i.fact.year > y - within && i.fact.year > floor {
                 if i.usable(by: award, year: y) { n += 1 }
             }
             return n >= times ? .met : .notMet
@@ -362,7 +386,7 @@ struct Quick {
         case .eligibleFor(let kind):
             if evaluator.offTrack(kind, c) { return .notMet }
             guard nesting < 4, let plan = evaluator.plan(kind, regime: regime, subject: c.subjectType) else { return .unknown }
-            return eval(plan.root.condition, award: kind, nesting: nesting + 1)
+            return eval(plan.root.condition, award: kind, nesting: nesting + 1, floor: facts.floor(facts.prior(plan.interval)))
         }
     }
 }
@@ -375,6 +399,8 @@ struct Run {
     let award: String
     let explain: Bool
     let nesting: Int
+    /// The last award whose achievement years this rule may not use again (its interval), if any.
+    var prior: AwardFact? = nil
     var trace: [ConditionTrace] = []
     var unmet: [String] = []
     var missing: [String] = []
@@ -384,6 +410,40 @@ struct Run {
 
     var year: Int { facts.c.evaluationYear }
     func name(_ code: String) -> String { evaluator.catalogue.awards[code]?.name ?? code }
+    var floor: Int { facts.floor(prior) }
+    func counts(_ yr: Int) -> Bool { yr > floor }
+
+    /// Why years do not count: used up by the previous award, or before a discipline ended.
+    func cutText(_ cut: [Int]) -> String {
+        guard !cut.isEmpty else { return "" }
+        let used = cut.filter { yr in prior.map { yr <= $0.usedUpTo } ?? false }
+        let disciplined = cut.filter { !used.contains($0) }
+        var parts: [String] = []
+        if !used.isEmpty, let p = prior { parts.append("năm \(years(used)) không tính vì đã dùng cho “\(name(p.kind))” năm \(p.year)") }
+        if !disciplined.isEmpty { parts.append("năm \(years(disciplined)) không tính vì trước khi hết thời hạn kỷ luật") }
+        return "; " + parts.joined(separator: "; ")
+    }
+
+    /// The interval's line of the explanation: which previous award's years are used up, and from when it counts.
+    mutating func intervalLine(_ interval: IntervalRule) {
+        // The fallback for a decision that names no period is ThiDua's reading: when it decides, the verdict says so.
+        if interval.confidence == .unconfirmed || prior.map({ $0.periodFrom == nil && $0.usedUpTo > $0.year }) == true { unconfirmed = true }
+        guard explain else { return }
+        let kinds = interval.after.map { "“\(name($0))”" }.joined(separator: ", ")
+        let text = "Thành tích chưa dùng để khen \(kinds) lần trước (tính từ sau thời gian lập thành tích ghi trong quyết định lần trước)"
+        let data: String
+        if let p = prior {
+            var d = "\(p.kind) năm \(p.year) (thành tích \(p.periodText)"
+            if let n = p.decision { d += ", QĐ \(n)" }
+            if let day = p.date { d += " ngày \(day.vietnamese)" }
+            d += ")"
+            if p.periodFrom == nil && p.usedUpTo > p.year { d += "; quyết định không ghi thời gian lập thành tích: tính từ ngày ban hành" }
+            data = d + "; chỉ tính thành tích từ năm \(p.usedUpTo + 1)"
+        } else {
+            data = "Chưa có lần khen \(interval.after.joined(separator: ", ")) nào trước năm \(year)"
+        }
+        trace.append(ConditionTrace(text: text, met: true, data: data, cites: interval.cites, confidence: interval.confidence, depth: 0))
+    }
     func years(_ s: some Sequence<Int>) -> String { s.sorted().map(String.init).joined(separator: ", ") }
 
     mutating func eval(_ node: ConditionNode, depth: Int) -> Outcome {
@@ -459,7 +519,7 @@ struct Run {
             let wanted = (0..<n).map { y - $0 * every }
             let have = Set(facts.meritYears(kind, upTo: y))
             let missingYears = wanted.filter { !have.contains($0) }
-            let cut = wanted.filter { have.contains($0) && !facts.counts($0) }
+            let cut = wanted.filter { have.contains($0) && !counts($0) }
             let tri: Tri = missingYears.isEmpty && cut.isEmpty ? .met : .notMet
             guard explain else { return (tri, "", "", []) }
             let spacing = every > 1 ? " (mỗi lần cách nhau \(every) năm)" : ""
@@ -468,14 +528,14 @@ struct Run {
             if !missingYears.isEmpty { data += "; thiếu năm \(years(missingYears)) nên chuỗi bị gián đoạn" }
             let ignored = wanted.filter { facts.hasNonMerit(kind, $0) && !have.contains($0) }
             if !ignored.isEmpty { data += "; năm \(years(ignored)) chỉ có khen đột xuất/chuyên đề, không tính" }
-            if !cut.isEmpty { data += "; năm \(years(cut)) không tính vì trước khi hết thời hạn kỷ luật" }
+            data += cutText(cut)
             return (tri, text, data, [])
 
         case .ratingStreak(let min, let n):
             let wanted = ((y - n + 1)...y)
             var below: [Int] = [], absent: [Int] = [], cut: [Int] = []
             for yr in wanted {
-                if !facts.counts(yr) { cut.append(yr); continue }
+                if !counts(yr) { cut.append(yr); continue }
                 guard let r = c.ratings[yr] else { absent.append(yr); continue }
                 if r < min { below.append(yr) }
             }
@@ -485,11 +545,11 @@ struct Run {
             var data = shown
             if !below.isEmpty { data += "; năm \(years(below)) dưới mức yêu cầu" }
             if !absent.isEmpty { data += "; thiếu xếp loại năm \(years(absent))" }
-            if !cut.isEmpty { data += "; năm \(years(cut)) không tính vì trước khi hết thời hạn kỷ luật" }
+            data += cutText(cut)
             return (tri, "\(n) năm liên tục xếp loại từ “\(min.label)” trở lên (\(y - n + 1)–\(y))", data, [])
 
         case .ratingCount(let min, let times, let within):
-            let window = ((y - within + 1)...y).filter { facts.counts($0) }
+            let window = ((y - within + 1)...y).filter { counts($0) }
             let good = window.filter { (c.ratings[$0].map { $0 >= min }) ?? false }
             let absent = window.filter { c.ratings[$0] == nil }
             let tri: Tri = good.count >= times ? .met : good.count + absent.count >= times ? .unknown : .notMet
@@ -499,7 +559,7 @@ struct Run {
             return (tri, "Ít nhất \(times) năm xếp loại từ “\(min.label)” trở lên trong \(y - within + 1)–\(y)", data, [])
 
         case .count(let kind, let times, let within):
-            let window = ((y - within + 1)...y).filter { facts.counts($0) }
+            let window = ((y - within + 1)...y).filter { counts($0) }
             let have = window.filter { facts.has(kind, $0) }
             let tri: Tri = have.count >= times ? .met : .notMet
             guard explain else { return (tri, "", "", []) }
@@ -508,7 +568,7 @@ struct Run {
 
         case .initiatives(let scope, let times, let within):
             var usable: [InitiativeFact] = [], used: [InitiativeFact] = []
-            for i in facts.initiatives where i.fact.scope >= scope && i.fact.year <= y && i.fact.year > y - within && facts.counts(i.fact.year) {
+            for i in facts.initiatives where i.fact.scope >= scope && i.fact.year <= y && i.fact.year > y - within && counts(i.fact.year) {
                 if i.usable(by: award, year: y) { usable.append(i.fact) } else { used.append(i.fact) }
             }
             let tri: Tri = usable.count >= times ? .met : .notMet

@@ -110,9 +110,27 @@ public struct AwardFact: Sendable, Hashable {
     public var date: Day?
     public var issuer: String?
     public var revoked: Bool
-    public init(kind: String, year: Int, type: AwardType = .merit, decision: String? = nil, date: Day? = nil, issuer: String? = nil, revoked: Bool = false) {
+    /// The first year of the achievement period the decision names ("thành tích năm 2022–2023"); it ends at `year`.
+    /// nil: the decision names no period (or it was not recorded).
+    public var periodFrom: Int?
+    public init(kind: String, year: Int, type: AwardType = .merit, decision: String? = nil, date: Day? = nil, issuer: String? = nil, revoked: Bool = false,
+                periodFrom: Int? = nil) {
         self.kind = kind; self.year = year; self.type = type; self.decision = decision; self.date = date; self.issuer = issuer; self.revoked = revoked
+        self.periodFrom = periodFrom
     }
+
+    /// The last achievement year this award used up, from which the next award of an interval rule counts
+    /// (`IntervalRule`; Decree 98/2023 Art. 30 cl. 9: from the achievement period written in the previous decision).
+    /// A decision that names no period counts from the date it was issued: the years before that date's year are
+    /// used up too (ThiDua's reading of the clause's second sentence). Without period or date: the achievement year.
+    public var usedUpTo: Int {
+        if periodFrom != nil { return year }
+        if let date { return max(year, date.year - 1) }
+        return year
+    }
+
+    /// "2022–2023", "2023".
+    public var periodText: String { periodFrom.map { $0 < year ? "\($0)–\(year)" : String(year) } ?? String(year) }
     /// Counts toward merit conditions (streaks, holds, counts): merit type and not revoked.
     public var countsForMerit: Bool { type == .merit && !revoked }
 }

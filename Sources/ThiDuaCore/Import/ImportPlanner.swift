@@ -48,7 +48,7 @@ public struct ImportPlan: Sendable {
     public struct UnitUpdate: Sendable { public var line: Line; public var id: UUID; public var shortName: String?; public var kind: UnitKind; public var sector: String? }
     public struct PersonRow: Sendable { public var line: Line; public var existing: UUID?; public var unit: ImportUnitRef; public var fullName: String; public var gender: Gender?; public var birthYear: Int?; public var position: String? }
     public struct Rating: Sendable { public var line: Line; public var subject: ImportSubjectRef; public var year: Int; public var rating: TaskRating }
-    public struct Award: Sendable { public var line: Line; public var subject: ImportSubjectRef; public var kind: String; public var year: Int; public var type: AwardType; public var decision: String?; public var date: Day?; public var issuer: String? }
+    public struct Award: Sendable { public var line: Line; public var subject: ImportSubjectRef; public var kind: String; public var year: Int; public var type: AwardType; public var decision: String?; public var date: Day?; public var issuer: String?; public var periodFrom: Int? = nil }
     public struct Initiative: Sendable { public var line: Line; public var subject: ImportSubjectRef; public var title: String; public var year: Int; public var scope: InitiativeScope; public var recognisedBy: String?; public var date: Day? }
     public struct Discipline: Sendable { public var line: Line; public var subject: ImportSubjectRef; public var detail: String; public var from: Day; public var to: Day? }
 
@@ -271,9 +271,13 @@ public struct ImportPlanner {
                 let date = row.day(.date, notAfter: context.today, label: "Ngày quyết định")
                 if let date, let year, date.year < year { row.fail(.date, "quyết định ký trước năm thành tích \(year).") }
                 let decision = row.text(.decision, max: 80), issuer = row.text(.issuer, max: 160)
+                let periodFrom = row.int(.periodFrom, 1945...thisYear, label: "Thành tích từ năm")
+                if let periodFrom, let year, periodFrom > year || year - periodFrom >= 30 {
+                    row.fail(.periodFrom, "phải từ năm \(year - 29) đến năm thành tích \(year).")
+                }
                 if row.problems.isEmpty, let subject, let year, let code, let type,
                    unique(&row, "award|\(subject)|\(code)|\(year)", "\(code) năm \(year) của cùng đối tượng", &state) {
-                    plan.awards.append(.init(line: line, subject: subject, kind: code, year: year, type: type, decision: decision, date: date, issuer: issuer))
+                    plan.awards.append(.init(line: line, subject: subject, kind: code, year: year, type: type, decision: decision, date: date, issuer: issuer, periodFrom: periodFrom))
                 }
             case .initiatives:
                 let subject = self.subject(&row, &state)

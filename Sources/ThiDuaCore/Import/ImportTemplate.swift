@@ -40,6 +40,8 @@ public enum ImportSheetKind: String, CaseIterable, Sendable, Codable {
         case .awards:
             return subject + [.init(.award, "Danh hiệu, hình thức", required: true, example: "Lao động tiên tiến", note: "mã hoặc tên trong danh mục (trang Mã hợp lệ)"),
                               .init(.year, "Năm thành tích", required: true, example: "2023"),
+                              .init(.periodFrom, "Thành tích từ năm", example: "2022",
+                                    note: "năm đầu của thời gian lập thành tích ghi trong quyết định (lần khen sau tính từ sau đó); để trống nếu quyết định không ghi"),
                               .init(.awardType, "Loại khen thưởng", example: "theo công trạng và thành tích", note: "để trống: theo công trạng và thành tích"),
                               .init(.decision, "Số quyết định", example: "125/QĐ-CAT"),
                               .init(.date, "Ngày quyết định", example: "15/01/2024", note: "dd/MM/yyyy"),
@@ -67,7 +69,7 @@ public enum ImportSheetKind: String, CaseIterable, Sendable, Codable {
 public enum ImportField: String, Sendable, Codable {
     case officialName, shortName, unitKind, sector
     case unit, fullName, gender, birthYear, position
-    case year, rating, award, awardType, decision, date, issuer
+    case year, rating, award, awardType, decision, date, issuer, periodFrom
     case title, scope, recognisedBy
     case detail, from, to
 }

@@ -17,7 +17,7 @@ extension ImportService {
         var newRatings: [RatingRecord] = []
         var ratingUpdates: [(UUID, TaskRating)] = []
         var newAwards: [AwardRecordModel] = []
-        var awardUpdates: [(UUID, AwardType, String?, String?, String?)] = []
+        var awardUpdates: [(UUID, AwardType, String?, String?, String?, Int?)] = []
         var newInitiatives: [InitiativeRecord] = []
         var initiativeUpdates: [(UUID, InitiativeScope, String?, String?)] = []
         var newDisciplines: [RestrictionRecord] = []
@@ -96,14 +96,15 @@ extension ImportService {
                 guard let s = subject(a.subject) else { continue }
                 let date = a.date?.description
                 if let old = stored.awards["\(s.key)|\(a.kind)|\(a.year)"] {
-                    let decision = a.decision ?? old.decision, when = date ?? old.date, issuer = a.issuer ?? old.issuer
-                    if old.type == a.type.rawValue && decision == old.decision && when == old.date && issuer == old.issuer { c.count(.awards, \.unchanged) }
-                    else { c.awardUpdates.append((old.id, a.type, decision, when, issuer)); c.count(.awards, \.changed) }
+                    let decision = a.decision ?? old.decision, when = date ?? old.date, issuer = a.issuer ?? old.issuer, from = a.periodFrom ?? old.periodFrom
+                    if old.type == a.type.rawValue && decision == old.decision && when == old.date && issuer == old.issuer && from == old.periodFrom {
+                        c.count(.awards, \.unchanged)
+                    } else { c.awardUpdates.append((old.id, a.type, decision, when, issuer, from)); c.count(.awards, \.changed) }
                 } else {
                     let rec = AwardRecordModel()
                     rec.id = UUID(); rec.assign(s)
                     rec.kind = a.kind; rec.year = a.year; rec.awardType = a.type.rawValue; rec.decision = a.decision; rec.decidedOn = date
-                    rec.issuer = a.issuer; rec.revoked = false
+                    rec.issuer = a.issuer; rec.revoked = false; rec.periodFrom = a.periodFrom
                     c.newAwards.append(rec); c.count(.awards, \.added)
                 }
             }
@@ -174,9 +175,9 @@ extension ImportService {
             try await batches(newRatings)
             for (id, rating) in ratingUpdates { try await RatingRecord.query(on: db).filter(\.$id == id).set(\.$rating, to: rating.rawValue).update(); updated() }
             try await batches(newAwards)
-            for (id, type, decision, date, issuer) in awardUpdates {
+            for (id, type, decision, date, issuer, from) in awardUpdates {
                 try await AwardRecordModel.query(on: db).filter(\.$id == id).set(\.$awardType, to: type.rawValue).set(\.$decision, to: decision)
-                    .set(\.$decidedOn, to: date).set(\.$issuer, to: issuer).update()
+                    .set(\.$decidedOn, to: date).set(\.$issuer, to: issuer).set(\.$periodFrom, to: from).update()
                 updated()
             }
             try await batches(newInitiatives)
@@ -196,7 +197,7 @@ extension ImportService {
     /// The stored facts of some subjects, by natural key.
     struct Stored {
         var ratings: [String: (UUID, String)] = [:]
-        var awards: [String: (id: UUID, type: String, decision: String?, date: String?, issuer: String?)] = [:]
+        var awards: [String: (id: UUID, type: String, decision: String?, date: String?, issuer: String?, periodFrom: Int?)] = [:]
         var initiatives: [String: (id: UUID, scope: String, by: String?, date: String?)] = [:]
         var disciplines: [String: (id: UUID, detail: String, ends: String?)] = [:]
 
@@ -208,7 +209,7 @@ extension ImportService {
                 i += chunk.count
                 for r in try await RatingRecord.query(on: db).filter(\.$subjectKey ~~ chunk).all() { s.ratings["\(r.subjectKey)|\(r.year)"] = (r.id!, r.rating) }
                 for a in try await AwardRecordModel.query(on: db).filter(\.$subjectKey ~~ chunk).all() {
-                    s.awards["\(a.subjectKey)|\(a.kind)|\(a.year)"] = (a.id!, a.awardType, a.decision, a.decidedOn, a.issuer)
+                    s.awards["\(a.subjectKey)|\(a.kind)|\(a.year)"] = (a.id!, a.awardType, a.decision, a.decidedOn, a.issuer, a.periodFrom)
                 }
                 for n in try await InitiativeRecord.query(on: db).filter(\.$subjectKey ~~ chunk).all() {
                     s.initiatives["\(n.subjectKey)|\(VietnameseText.searchKey(n.title))|\(n.year)"] = (n.id!, n.scope, n.recognisedBy, n.recognisedOn)

@@ -30,7 +30,8 @@ enum RegisterExportService {
             for a in try await AwardRecordModel.query(on: db).filter(\.$subjectKey ~~ chunk).all() where !a.revoked {
                 facts[.awards, default: []].append(.init(subjectKey: a.subjectKey, values: [
                     .award: .text(a.kind), .year: .number(Double(a.year)), .awardType: text(AwardType(rawValue: a.awardType)?.label ?? a.awardType),
-                    .decision: text(a.decision), .date: day(a.decidedOn), .issuer: text(a.issuer)]))
+                    .decision: text(a.decision), .date: day(a.decidedOn), .issuer: text(a.issuer),
+                    .periodFrom: a.periodFrom.map { .number(Double($0)) } ?? .empty]))
             }
             for n in try await InitiativeRecord.query(on: db).filter(\.$subjectKey ~~ chunk).all() {
                 facts[.initiatives, default: []].append(.init(subjectKey: n.subjectKey, values: [

@@ -76,7 +76,7 @@ enum CaseBatchLoader {
     /// The columns read, in the order the readers below take them.
     enum Columns {
         static let ratings = "subject_key,year,rating"
-        static let awards = "subject_key,kind,year,award_type,decision,decided_on,issuer,revoked"
+        static let awards = "subject_key,kind,year,award_type,decision,decided_on,issuer,revoked,period_from"
         static let initiatives = "id,subject_key,year,scope,used_by,title"
         static let restrictions = "subject_key,kind,starts_on,ends_on,detail"
         static let unitYears = "unit_id,year,members,completed,ldtt,cstdcs,disciplined,led_bloc"
@@ -100,7 +100,7 @@ enum CaseBatchLoader {
         for r in awards {
             cases[try r.string(0)]?.awards.append(AwardFact(
                 kind: try r.string(1), year: try r.int(2), type: AwardType(rawValue: try r.string(3)) ?? .merit, decision: r.optionalString(4),
-                date: r.optionalString(5).flatMap(Day.init(iso:)), issuer: r.optionalString(6), revoked: try r.bool(7)))
+                date: r.optionalString(5).flatMap(Day.init(iso:)), issuer: r.optionalString(6), revoked: try r.bool(7), periodFrom: r.optionalInt(8)))
         }
         for r in initiatives {
             cases[try r.string(1)]?.initiatives.append(InitiativeFact(

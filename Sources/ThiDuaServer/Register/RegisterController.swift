@@ -292,7 +292,10 @@ struct RegisterController {
     @Sendable func addFactForm(_ req: Request, _ kind: SubjectType) async throws -> Response {
         let (subject, unitID, _) = try await RegisterService.subject(req, kind: kind)
         try await RegisterService.requireEdit(unitID, fact: try factKind(req), .add, req: req)
-        let what = try await RegisterService.addFact(try factKind(req), try req.content.decode(RegisterService.FactInput.self), subject: subject, type: kind, req: req)
+        // A field left empty in the form is no value (an empty number field would not decode as a number).
+        let fields = try req.content.decode([String: String].self).filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
+        let input = try URLEncodedFormDecoder().decode(RegisterService.FactInput.self, from: try URLEncodedFormEncoder().encode(fields))
+        let what = try await RegisterService.addFact(try factKind(req), input, subject: subject, type: kind, req: req)
         Pages.flash(req, "Đã ghi \(what).")
         return req.redirect(to: back(req, kind, subject))
     }

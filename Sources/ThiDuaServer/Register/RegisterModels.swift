@@ -96,10 +96,12 @@ final class AwardRecordModel: Model, SubjectFact, @unchecked Sendable {
     @OptionalField(key: "decided_on") var decidedOn: String?
     @OptionalField(key: "issuer") var issuer: String?
     @Field(key: "revoked") var revoked: Bool
+    /// The first year of the achievement period the decision names (it ends at `year`); nil when it names none.
+    @OptionalField(key: "period_from") var periodFrom: Int?
     init() {}
     /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
     var properties: [any AnyProperty] {
-        [$id, $subjectKey, $personID, $unitID, $kind, $year, $awardType, $decision, $decidedOn, $issuer, $revoked]
+        [$id, $subjectKey, $personID, $unitID, $kind, $year, $awardType, $decision, $decidedOn, $issuer, $revoked, $periodFrom]
     }
 }
 
@@ -249,5 +251,16 @@ struct AddRegisterIndexes: AsyncMigration {
     func revert(on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
         for (name, _, _) in Self.indexes { try await sql.drop(index: name).run() }
+    }
+}
+
+/// An award's achievement period (Decree 98/2023 Art. 30 cl. 9: the next award counts from it).
+struct AddAwardPeriod: AsyncMigration {
+    var name: String { "0023_register_award_period" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(AwardRecordModel.schema).field("period_from", .int).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(AwardRecordModel.schema).deleteField("period_from").update()
     }
 }

@@ -228,7 +228,7 @@ enum RegisterService {
         for r in facts.ratings { if let v = TaskRating(rawValue: r.rating) { c.ratings[r.year] = v } }
         c.awards = facts.awards.map {
             AwardFact(kind: $0.kind, year: $0.year, type: AwardType(rawValue: $0.awardType) ?? .merit, decision: $0.decision,
-                      date: $0.decidedOn.flatMap(Day.init(iso:)), issuer: $0.issuer, revoked: $0.revoked)
+                      date: $0.decidedOn.flatMap(Day.init(iso:)), issuer: $0.issuer, revoked: $0.revoked, periodFrom: $0.periodFrom)
         }
         c.initiatives = facts.initiatives.map {
             InitiativeFact(id: $0.id!.uuidString, year: $0.year, scope: InitiativeScope(rawValue: $0.scope) ?? .grassroots, usedBy: $0.usedBy, title: $0.title)
@@ -327,6 +327,8 @@ enum RegisterService {
         var date: String?
         var issuer: String?
         var revoked: Bool?
+        /// Awards: the first year of the achievement period the decision names (it ends at `year`).
+        var periodFrom: Int?
         var title: String?
         var scope: String?
         var recognisedBy: String?
@@ -411,6 +413,12 @@ enum RegisterService {
             rec.decidedOn = date?.description
             rec.issuer = try Validate.optional(input.issuer, field: "issuer", label: "Cấp quyết định", maxLength: 160)
             rec.revoked = input.revoked ?? false
+            if let from = input.periodFrom {
+                guard from <= y, y - from < 30 else {
+                    throw DomainError.invalid("Thời gian lập thành tích bắt đầu từ năm \(y - 29) đến năm \(y) (năm thành tích).", field: "periodFrom")
+                }
+                rec.periodFrom = from
+            }
             try await req.audited { db, audit in
                 try await rec.create(on: db)
                 try await audit.created("award_record", rec.id, AwardSnapshot(rec))
@@ -549,9 +557,10 @@ struct PersonSnapshot: Codable, Sendable {
 }
 struct RatingSnapshot: Codable, Sendable { var year: Int; var rating: String }
 struct AwardSnapshot: Codable, Sendable {
-    var subject: String, kind: String, year: Int, type: String, decision: String?, date: String?, issuer: String?, revoked: Bool
+    var subject: String, kind: String, year: Int, type: String, decision: String?, date: String?, issuer: String?, revoked: Bool, periodFrom: Int?
     init(_ a: AwardRecordModel) {
         subject = a.subjectKey; kind = a.kind; year = a.year; type = a.awardType; decision = a.decision; date = a.decidedOn; issuer = a.issuer; revoked = a.revoked
+        periodFrom = a.periodFrom
     }
 }
 struct InitiativeSnapshot: Codable, Sendable {

@@ -7,6 +7,8 @@ struct RatingDTO: Content, Sendable { var id: UUID; var year: Int; var rating: S
 struct AwardDTO: Content, Sendable {
     var id: UUID; var kind: String; var name: String; var year: Int; var type: String; var typeLabel: String
     var decision: String?; var date: String?; var issuer: String?; var revoked: Bool
+    /// The first year of the achievement period the decision names (it ends at `year`).
+    var periodFrom: Int?
 }
 struct InitiativeDTO: Content, Sendable {
     var id: UUID; var title: String; var year: Int; var scope: String; var scopeLabel: String
@@ -115,7 +117,7 @@ enum RegisterViews {
             awards: awards.map { a in
                 AwardDTO(id: a.id!, kind: a.kind, name: catalogue.awards[a.kind]?.name ?? a.kind, year: a.year, type: a.awardType,
                          typeLabel: AwardType(rawValue: a.awardType)?.label ?? a.awardType, decision: a.decision, date: vn(a.decidedOn),
-                         issuer: a.issuer, revoked: a.revoked)
+                         issuer: a.issuer, revoked: a.revoked, periodFrom: a.periodFrom)
             },
             initiatives: initiatives.map { i in
                 InitiativeDTO(id: i.id!, title: i.title, year: i.year, scope: i.scope, scopeLabel: InitiativeScope(rawValue: i.scope)?.label ?? i.scope,
@@ -134,7 +136,7 @@ enum RegisterViews {
         for r in h.ratings { var t = year(r.year); t.rating = r.label; byYear[r.year] = t }
         for a in h.awards {
             var t = year(a.year)
-            let detail = [a.decision.map { "QĐ \($0)" }, a.date, a.issuer, a.type == "merit" ? nil : a.typeLabel, a.revoked ? "ĐÃ HỦY" : nil].compactMap { $0 }.joined(separator: " · ")
+            let detail = [a.periodFrom.flatMap { $0 < a.year ? "thành tích \($0)–\(a.year)" : nil }, a.decision.map { "QĐ \($0)" }, a.date, a.issuer, a.type == "merit" ? nil : a.typeLabel, a.revoked ? "ĐÃ HỦY" : nil].compactMap { $0 }.joined(separator: " · ")
             t.items.append(TimelineItem(kind: "awards", id: a.id, text: "\(a.name) (\(a.kind))", detail: detail, warn: a.revoked || a.type != "merit"))
             byYear[a.year] = t
         }
