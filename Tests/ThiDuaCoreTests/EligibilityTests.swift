@@ -374,7 +374,7 @@ struct Engine {
         #expect(error("{\(base), \"ratingz\": []}").contains("ratingz: trường không được hỗ trợ"))
         #expect(error("{\(base), \"awards\": [{\"kind\": \"XYZ\", \"year\": 2024}]}").contains("awards[0].kind: mã danh hiệu “XYZ”"))
         #expect(error("{\(base), \"ratings\": [{\"year\": 2024, \"rating\": \"GOOD\"}]}").contains("ratings[0].rating"))
-        #expect(error("{\(base), \"awards\": [{\"kind\": \"LDTT\", \"year\": 2030}]}").contains("tương lai"))
+        #expect(error("{\(base), \"awards\": [{\"kind\": \"LDTT\", \"year\": 2301}]}").contains("awards[0].year: năm 2301 không hợp lệ"))
         #expect(error("{\"evaluationYear\": 2026, \"asOf\": \"2025-01-20\", \"subject\": {\"type\": \"individual\"}}").contains("tương lai"))
         #expect(error("{\(base), \"disciplines\": [{\"from\": \"2022-01-01\", \"to\": \"2022-12-31\", \"form\": \"a\"}, {\"from\": \"2022-06-01\", \"to\": \"2023-01-01\", \"form\": \"b\"}]}").contains("chồng"))
         #expect(error("{\(base), \"initiatives\": [{\"id\": \"A\", \"year\": 2023, \"scope\": \"grassroots\"}, {\"id\": \"A\", \"year\": 2024, \"scope\": \"grassroots\", \"usedBy\": \"CSTDCS:2024\"}]}").contains("hai lần"))

@@ -120,6 +120,11 @@ import VaporTesting
             #expect(form.status == .seeOther, "\(form.status) \(form.body.string.suffix(300))")
             let page = try await b.get("/register/people/\(person.id)?year=2024")
             #expect(page.body.string.contains("thành tích 2022–2023") && page.body.string.contains("Điều 30 khoản 9"))
+            // As of a past day, what was recorded later is left out and listed (as for a case file).
+            let past = try await b.get("/register/people/\(person.id)?year=2022&asOf=01/06/2022")
+            #expect(past.body.string.contains("id=\"left-out\"") && past.body.string.contains("Khen thưởng BK_TINH năm 2023 – sau ngày xét 01/06/2022"))
+            let pastReport = try await api(app, .GET, "/api/v1/register/people/\(person.id)/eligibility?year=2022&asOf=2022-06-01", token: office).decoded(EligibilityReport.self)
+            #expect(pastReport.leftOut?.contains("Xếp loại năm 2023 (HTXSNV) – sau ngày xét 01/06/2022") == true, "\(pastReport.leftOut ?? [])")
         }
     }
 

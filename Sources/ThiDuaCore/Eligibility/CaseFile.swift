@@ -32,12 +32,13 @@ public struct CaseFileReader {
         let evalYear = try int(root["evaluationYear"], "evaluationYear", required: true)!
         guard (1945...2200).contains(evalYear) else { throw fail("evaluationYear", "năm không hợp lệ") }
         if evalYear > asOf.year { throw fail("evaluationYear", "năm xét \(evalYear) ở tương lai so với ngày xét \(asOf.vietnamese)") }
+        // Facts after the date of consideration are read and left out of the verdict, which lists them (`AsOfView`),
+        // as on the register's pages: a past `asOf` gives the verdict as it stood then.
         func checkYear(_ y: Int, _ path: String) throws {
             guard (1945...2200).contains(y) else { throw fail(path, "năm \(y) không hợp lệ") }
-            if y > asOf.year { throw fail(path, "năm \(y) ở tương lai so với ngày xét \(asOf.vietnamese)") }
         }
         func checkDay(_ d: Day, _ path: String) throws {
-            if d > asOf { throw fail(path, "ngày \(d.vietnamese) ở sau ngày xét \(asOf.vietnamese)") }
+            guard (1945...2200).contains(d.year) else { throw fail(path, "ngày \(d.vietnamese) không hợp lệ") }
         }
 
         let subject = try object(root["subject"] ?? NSNull(), "subject", allowed: ["type", "name", "gender", "armedForces"])

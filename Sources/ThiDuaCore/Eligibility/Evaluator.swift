@@ -63,6 +63,8 @@ public struct EligibilityReport: Codable, Sendable, Equatable {
     public var asOf: String
     public var subject: String
     public var results: [AwardResult]
+    /// Facts dated after the date of consideration, left out (`AsOfView`); nil when none.
+    public var leftOut: [String]? = nil
 }
 
 /// The eligibility engine: subject + history + evaluation year + date of consideration → a verdict per award,
@@ -126,7 +128,8 @@ public struct EligibilityEvaluator: Sendable {
         return all.filter { catalogue.awards[$0.code]?.track != skip }
     }
 
-    public func evaluate(_ c: EligibilityCase, explain: Bool = true) throws -> EligibilityReport {
+    public func evaluate(_ given: EligibilityCase, explain: Bool = true) throws -> EligibilityReport {
+        let (c, leftOut) = AsOfView.apply(given)
         let regime = try regime(for: c)
         let facts = Facts(c, explain: explain)
         var results: [AwardResult] = []
@@ -134,14 +137,15 @@ public struct EligibilityEvaluator: Sendable {
             results.append(evaluate(award: code, facts: facts, regime: regime, explain: explain))
         }
         return EligibilityReport(regime: regime.id, regimeName: regime.name, evaluationYear: c.evaluationYear, asOf: c.asOf.description,
-                                 subject: c.name, results: results)
+                                 subject: c.name, results: results, leftOut: leftOut.isEmpty ? nil : leftOut)
     }
 
     /// What a report's row shows of a subject: the awards it is eligible for, those that need data, and the closest
     /// award it is not yet eligible for (fewest unmet conditions, then its code) with the unmet conditions' texts.
     /// Judged without explanations; only the closest award is judged again with them (the same verdicts as
     /// `evaluate`, tested).
-    public func summary(_ c: EligibilityCase) throws -> EligibilitySummary {
+    public func summary(_ given: EligibilityCase) throws -> EligibilitySummary {
+        let c = AsOfView.apply(given).0
         let regime = try regime(for: c)
         let quick = Facts(c, explain: false)
         var results: [AwardResult] = []
@@ -155,7 +159,8 @@ public struct EligibilityEvaluator: Sendable {
     }
 
     /// Just the verdicts (for bulk runs over the whole register): no text and no allocation per condition.
-    public func verdicts(_ c: EligibilityCase) throws -> [(String, Verdict)] {
+    public func verdicts(_ given: EligibilityCase) throws -> [(String, Verdict)] {
+        let c = AsOfView.current(given) ? given : AsOfView.apply(given).0
         let regime = try regime(for: c)
         let facts = Facts(c, explain: false)
         let quick = Quick(evaluator: self, facts: facts, regime: regime)

@@ -76,6 +76,8 @@ struct EligibilityView: Encodable, Sendable {
     var ineligible: [ResultView]
     /// The ineligible award with the fewest unmet conditions: "closest next award and what is missing".
     var closest: ResultView?
+    /// Facts recorded after the date of consideration, left out of these verdicts.
+    var leftOut: [String] = []
 }
 
 /// A year of a subject's timeline.
@@ -181,6 +183,6 @@ enum RegisterViews {
                                regimeName: report.regimeName,
                                eligible: report.results.filter { $0.verdict == .eligible }.map(view),
                                needsData: report.results.filter { $0.verdict == .needsData }.map(view),
-                               ineligible: ineligible.map(view), closest: closest.map(view))
+                               ineligible: ineligible.map(view), closest: closest.map(view), leftOut: report.leftOut ?? [])
     }
 }
