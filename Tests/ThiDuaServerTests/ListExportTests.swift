@@ -103,6 +103,18 @@ struct ListExportTests {
             let group = try objects(try await api(app, .GET, "/api/v1/rounds/\(round.id)/results.json?sheet=2", token: office))
             #expect(group.first?["Mã"] != nil)
 
+            // Years, a year's deadlines (office), a bloc's rounds of a year.
+            struct Year: Decodable { var year: Int }
+            let years = try await api(app, .GET, "/api/v1/years", token: office).decoded([Year].self)
+            let yearRows = try objects(try await api(app, .GET, "/api/v1/years/export.json", token: office))
+            #expect(!years.isEmpty && yearRows.count == years.count && yearRows.contains { $0["Năm"] == "2018" })
+            #expect(try await api(app, .GET, "/api/v1/years/export.json", token: viewer).status == .forbidden)
+            let deadlines = try objects(try await api(app, .GET, "/api/v1/years/2018/deadlines.json", token: office))
+            #expect(!deadlines.isEmpty && deadlines.allSatisfy { $0["Giai đoạn"] != nil }, "\(deadlines)")
+            #expect(try await api(app, .GET, "/api/v1/years/99999/deadlines.csv", token: office).status == .unprocessableEntity)
+            let roundRows = try objects(try await api(app, .GET, "/api/v1/blocs/\(bloc.id)/rounds.json?year=2018", token: office))
+            #expect(roundRows.count == rounds.count && roundRows.first?["Năm"] == "2018")
+
             // The pages link their files, with the page's filter.
             let b = try Browser(app)
             try await b.login("vanphong")
@@ -112,6 +124,9 @@ struct ListExportTests {
             #expect(try await b.get("/register/report?year=2018").body.string.contains("/register/report.csv?year=2018"))
             #expect(try await b.get("/rounds/\(round.id)/results").body.string.contains("/rounds/\(round.id)/results.csv"))
             #expect(try await b.get("/users/export.xlsx").status == .ok)
+            #expect(try await b.get("/years").body.string.contains("/years/export.csv"))
+            #expect(try await b.get("/years/2018/deadlines").body.string.contains("/years/2018/deadlines.csv"))
+            #expect(try await b.get("/blocs/\(bloc.id)/rounds?year=2018").body.string.contains("/blocs/\(bloc.id)/rounds.csv?year=2018"))
         }
     }
 

@@ -66,6 +66,9 @@ enum APIDescriptions {
             ("blocs/:blocID", "registrations", "Đăng ký thi đua của cả khối: trang 1 tập thể, trang 2 cá nhân", [year, sheet]),
             ("register", "report", "Ai đủ điều kiện gì trong năm (cả báo cáo, không chia trang)",
              [year, q("unit", "Mã đơn vị (UUID)"), q("bloc", "Mã khối (UUID)"), q("asOf", "Ngày xét (dd/MM/yyyy)")]),
+            ("years", "export", "Các năm thi đua", []),
+            ("years/:year", "deadlines", "Các mốc thời gian của một năm, với các lần mở lại cho đơn vị", []),
+            ("blocs/:blocID", "rounds", "Các đợt chấm điểm của khối trong năm mà người dùng được xem", [year]),
             ("rounds/:roundID", "results", "Kết quả chấm điểm: trang 1 xếp hạng, rồi một trang cho mỗi nhóm tiêu chí (các đơn vị người dùng được xem chi tiết)", [sheet]),
         ]
         var out: [String: APIOperation] = [:]

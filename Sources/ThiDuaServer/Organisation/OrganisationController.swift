@@ -15,6 +15,13 @@ struct OrganisationController {
         // The lists as files: .xlsx, .csv (UTF-8 with BOM), JSON; the same rows the pages show.
         ListExports.register(on: [pages, api], ["units"], name: "export", policy: .signedIn, make: exportUnits)
         ListExports.register(on: [pages, api], ["blocs"], name: "export", policy: .signedIn, make: exportBlocs)
+        ListExports.register(on: [pages, api], ["years"], name: "export", policy: office) { req in
+            let rows: [[SheetCell]] = try await OrganisationService.years(on: req.db).map { y in
+                [.number(Double(y.year)), .text(y.theme), .number(Double(y.blocCount)), .number(Double(y.memberCount))]
+            }
+            return ListFile(filename: "nam-thi-dua", sheets: [Sheet(name: "Năm thi đua", title: "CÁC NĂM THI ĐUA",
+                                                                    header: ["Năm", "Chủ đề", "Số khối", "Lượt đơn vị tham gia"], rows: rows, widths: [8, 60, 10, 18])])
+        }
         pages.on(.GET, "units", "new", policy: office, use: newUnitPage)
         pages.on(.POST, "units", policy: office, use: createUnitForm)
         pages.on(.GET, "units", ":unitID", policy: .signedIn, use: unitPage)

@@ -26,6 +26,15 @@ struct RegistrationController {
         api.on(.GET, "blocs", ":blocID", "registrations", policy: .roles([.office, .blocLead, .council])) { req in try await self.blocRegistrations(req).1 }
 
         pages.on(.GET, "years", ":year", "deadlines", policy: .roles([.office]), use: deadlinesPage)
+        ListExports.register(on: [pages, api], ["years", ":year"], name: "deadlines", policy: .roles([.office])) { req in
+            let year = try self.year(req)
+            let rows: [[SheetCell]] = try await DeadlineService.list(year: year, req: req).map { d in
+                [.text(d.label), .text(d.due ?? ""), .text(d.state == "overdue" ? "Đã quá hạn" : d.state == "due" ? "Sắp đến hạn" : ""),
+                 .text(d.reopenings.map { "\($0.unitName) đến \($0.until): \($0.reason)" }.joined(separator: "; "))]
+            }
+            return ListFile(filename: "cac-moc-thoi-gian-\(year)", sheets: [Sheet(name: "Mốc thời gian", title: "CÁC MỐC THỜI GIAN NĂM \(year)",
+                                                                                  header: ["Giai đoạn", "Hạn", "Tình trạng", "Mở lại cho đơn vị"], rows: rows, widths: [40, 14, 14, 60])])
+        }
         pages.on(.POST, "years", ":year", "deadlines", ":phase", policy: .roles([.office])) { req in
             let year = try self.year(req)
             try await DeadlineService.set(year: year, phase: try DeadlineService.phase(req), input: try req.content.decode(DeadlineService.SetInput.self), req: req)

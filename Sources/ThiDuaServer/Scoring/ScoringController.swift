@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import ThiDuaCore
+import ThiDuaDocuments
 import Vapor
 
 /// Pages and API of scoring rounds: setting up, self-assessment, cross-scoring, review, third scoring, conflicts of
@@ -12,6 +13,12 @@ struct ScoringController {
 
     func register(pages: any RoutesBuilder, api: any RoutesBuilder) {
         pages.on(.GET, "blocs", ":blocID", "rounds", policy: .signedIn, use: blocRoundsPage)
+        ListExports.register(on: [pages, api], ["blocs", ":blocID"], name: "rounds", policy: .signedIn) { req in
+            let b = try await self.blocRounds(req)
+            let rows: [[SheetCell]] = b.rounds.map { [.text($0.kindLabel), .number(Double(b.year)), .text($0.phaseLabel)] }
+            return ListFile(filename: "cac-dot-cham-diem-\(b.year)", sheets: [Sheet(name: "Đợt chấm điểm", title: "CHẤM ĐIỂM THI ĐUA NĂM \(b.year) – \(b.blocName.uppercased())",
+                                                                                    header: ["Đợt", "Năm", "Giai đoạn"], rows: rows, widths: [40, 8, 30])])
+        }
         pages.on(.POST, "blocs", ":blocID", "rounds", policy: leads) { req in
             let r = try await self.create(req)
             Pages.flash(req, "Đã tạo đợt chấm điểm. Hãy kiểm tra cách chấm và quy tắc tổng hợp rồi mở tự chấm điểm.")
