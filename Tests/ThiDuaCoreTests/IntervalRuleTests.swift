@@ -122,18 +122,9 @@ struct IntervalRuleTests {
         }
     }
 
-    let header = """
-    catalogue: Tỉnh thử
-    version: 1
-    regimes:
-      - id: R1
-        name: Chế độ thử
-        from: 2024-01-01
-    awards:
-      - code: LDTT
-        name: Lao động tiên tiến
-        category: title
-        subject: individual
+    /// The catalogue tests' header with one rule (its "when" replaced to add an interval).
+    let header = CatalogueTests().header + """
+
     rules:
       - award: LDTT
         regimes: [R1]
@@ -144,9 +135,7 @@ struct IntervalRuleTests {
 
     """
 
-    func loadError(_ text: String) -> String {
-        do { _ = try Catalogue.parse(text, file: "tinh.yaml"); return "" } catch { return "\(error)" }
-    }
+    func loadError(_ text: String) -> String { CatalogueTests().loadError(text) }
 
     @Test("An interval naming an unknown kind, a regime not of its rule, or without its citation is refused with file and line")
     func catalogueErrors() {

@@ -160,7 +160,7 @@ public struct EligibilityEvaluator: Sendable {
 
     /// Just the verdicts (for bulk runs over the whole register): no text and no allocation per condition.
     public func verdicts(_ given: EligibilityCase) throws -> [(String, Verdict)] {
-        let c = AsOfView.current(given) ? given : AsOfView.apply(given).0
+        let c = AsOfView.apply(given).0
         let regime = try regime(for: c)
         let facts = Facts(c, explain: false)
         let quick = Quick(evaluator: self, facts: facts, regime: regime)
