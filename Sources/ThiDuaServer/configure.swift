@@ -24,6 +24,7 @@ public func configure(_ app: Application, config: AppConfig, clock: (any AppCloc
 
     // A catalogue that does not load stops the start with file, line and reason.
     app.catalogue = try EligibilityRunner.catalogue(extra: config.catalogueFiles.map { URL(fileURLWithPath: $0) })
+    if let warning = app.catalogue.endWarning(today: VietnameseFormat.day(Date())) { app.logger.warning("\(warning)") }
 
     switch config.database {
     case .sqliteFile(let path):

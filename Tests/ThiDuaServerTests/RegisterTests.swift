@@ -267,18 +267,21 @@ import VaporTesting
     @Test("A province catalogue that does not load stops the start with file and line")
     func badCatalogue() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tinh-\(UUID()).yaml")
-        try "catalogue: x\nversion: 1\nawards:\n  - code: LDTT\n    name: a\n    category: title\n    subject: martians\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let app = try await Application.make(.testing)
-        var config = AppConfig(database: .sqliteMemory, bcryptCost: 4)
-        config.catalogueFiles = [file.path]
-        do {
-            try await configure(app, config: config, migrate: false)
-            Issue.record("configure should have failed")
-        } catch let e as DataFileError {
-            #expect(e.description.hasPrefix(file.lastPathComponent + ":7:"))
+        // A wrong value, and a province file that redeclares a shipped kind: both stop the start, naming the line.
+        for (code, line) in [("LDTT_TINH", ":7:"), ("LDTT", ":4:")] {
+            try "catalogue: x\nversion: 1\nawards:\n  - code: \(code)\n    name: a\n    category: title\n    subject: martians\n".write(to: file, atomically: true, encoding: .utf8)
+            let app = try await Application.make(.testing)
+            var config = AppConfig(database: .sqliteMemory, bcryptCost: 4)
+            config.catalogueFiles = [file.path]
+            do {
+                try await configure(app, config: config, migrate: false)
+                Issue.record("configure should have failed")
+            } catch let e as DataFileError {
+                #expect(e.description.hasPrefix(file.lastPathComponent + line), "\(e)")
+            }
+            try await app.asyncShutdown()
         }
-        try await app.asyncShutdown()
     }
 
     @Test("The batch loader gives every subject the same case and verdicts as loading it alone (demo, both databases)")

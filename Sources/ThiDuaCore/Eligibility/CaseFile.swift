@@ -202,6 +202,8 @@ public struct CaseFileReader {
             regime = s
         }
 
+        if regime == nil, catalogue.regime(for: asOf) == nil { throw fail("asOf", catalogue.uncoveredReason(asOf)) }
+
         var result = EligibilityCase(evaluationYear: evalYear, asOf: asOf, subjectType: type, name: name, gender: gender, ratings: ratings,
                                awards: awards, initiatives: initiatives, disciplines: disciplines, freezes: freezes, memberStats: stats,
                                ledBloc: led, candidates: candidates, regime: regime)

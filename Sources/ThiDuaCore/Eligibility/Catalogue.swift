@@ -33,6 +33,15 @@ public struct AwardKind: Sendable, Codable, Hashable {
     public var stateLevel: Bool
     /// Armed-forces titles (CSTT, ĐVTT, ĐVQT) or civil ones (LĐTT, TTLĐTT, TTLĐXS); nil for both.
     public var track: AwardTrack?
+    /// A ministry's or sector's award of the same level as a kind of the catalogue (Bằng khen of the Ministry of Defence
+    /// as BK_TINH, CSTĐ toàn quân as CSTD_TINH): it counts where the rules ask for that kind ("Bằng khen cấp bộ, ban,
+    /// ngành, tỉnh"), and its achievement years are used up for both (one achievement, one award of a level).
+    public var sameLevelAs: String? = nil
+    /// Where the law leaves the criteria to each ministry, sector or province (Giấy khen): the article that says so,
+    /// shown when a province's file gives no rule.
+    public var criteriaSetBy: String? = nil
+    /// The body that awards it, for the sector kinds (Bộ Quốc phòng …).
+    public var issuer: String? = nil
 }
 
 /// The two parallel title ladders: civil and armed forces.
@@ -98,6 +107,38 @@ public struct ConditionNode: Sendable, Hashable {
     /// Overrides the generated text.
     public var text: String?
     public var line: Int
+    /// Applies only where this flag parameter (`CatalogueParameter.isFlag`) is true in the regime: a condition the law
+    /// leaves to the province or sector (e.g. CO_TINH_REQUIRES_TTLDXS).
+    public var onlyIf: String? = nil
+
+    /// The node as it applies where `flag` says which flag parameters are on: conditions whose `onlyIf` is off are left
+    /// out (nil when nothing is left), and those kept cite the parameter that keeps them.
+    func applying(_ flag: (String) -> CatalogueParameter?) -> ConditionNode? {
+        var node = self
+        if let id = onlyIf {
+            guard let p = flag(id), p.value != 0 else { return nil }
+            node = node.citing("tham số \(id) = có: \(p.cites)")
+        }
+        switch node.condition {
+        case .all(let children), .any(let children):
+            let kept = children.compactMap { $0.applying(flag) }
+            guard !kept.isEmpty else { return nil }
+            if case .all = node.condition { node.condition = .all(kept) } else { node.condition = .any(kept) }
+        default: break
+        }
+        return node
+    }
+
+    /// The node with `extra` added to the citation of every leaf under it.
+    func citing(_ extra: String) -> ConditionNode {
+        var node = self
+        switch condition {
+        case .all(let children): node.condition = .all(children.map { $0.citing(extra) })
+        case .any(let children): node.condition = .any(children.map { $0.citing(extra) })
+        default: node.cites = [cites, extra].compactMap { $0 }.joined(separator: "; ")
+        }
+        return node
+    }
 }
 
 /// The interval between two awards (Decree 98/2023 Art. 30 cl. 9): the achievement years, and the initiatives
@@ -128,14 +169,25 @@ public struct AwardRule: Sendable, Hashable {
     }
 }
 
-/// A parameter of the catalogue (quotas, caps, thresholds): data, not code.
+/// A parameter of the catalogue (quotas, caps, thresholds, conditions a province or sector sets): data, not code.
 public struct CatalogueParameter: Sendable, Hashable, Codable {
     public var id: String
     public var regimes: [String]
+    /// The number; for a flag (`isFlag`), 1 for true and 0 for false.
     public var value: Double
     public var text: String
     public var cites: String
     public var confidence: Confidence
+    /// A yes/no parameter (`value: true` or `false` in the file), e.g. whether a condition applies (`ConditionNode.onlyIf`).
+    public var isFlag: Bool = false
+    /// The file that set it: the shipped catalogue or a province's file that overrides it.
+    public var source: String? = nil
+
+    /// The value as the file writes it (`15`, `0,5`, `true`).
+    public var valueText: String {
+        if isFlag { return value != 0 ? "true" : "false" }
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
 }
 
 /// Award kinds, regimes, rules and parameters, loaded from one or more catalogue files.
@@ -158,6 +210,31 @@ public struct Catalogue: Sendable {
     }
 
     public func regime(id: String) -> Regime? { regimes.first { $0.id == id } }
+
+    /// What the office must know when the newest regime ends within `months` months of `today` (or has ended): after
+    /// its end ThiDua gives no verdict until the catalogue gains a regime. Nil while the catalogue is good for longer
+    /// or has an open-ended regime.
+    public func endWarning(today: Day, months: Int = 3) -> String? {
+        guard !regimes.isEmpty, regimes.allSatisfy({ $0.to != nil }), let last = regimes.max(by: { $0.to! < $1.to! }), let end = last.to else { return nil }
+        let left = (end.year * 12 + end.month) - (today.year * 12 + today.month)
+        guard left <= months else { return nil }
+        if end < today {
+            return "Danh mục quy tắc chỉ áp dụng đến hết \(end.vietnamese) (\(last.name)): từ sau ngày đó ThiDua không kết luận được. Cập nhật ThiDua hoặc nạp chế độ mới bằng tệp của tỉnh (THIDUA_CATALOG)."
+        }
+        return "Danh mục quy tắc chỉ áp dụng đến hết \(end.vietnamese) (\(last.name)): sau ngày đó ThiDua không kết luận được cho đến khi danh mục có chế độ mới. Cập nhật ThiDua hoặc nạp chế độ mới bằng tệp của tỉnh (THIDUA_CATALOG)."
+    }
+
+    /// Why no regime covers `day`: before the first one, or after every regime's end (the catalogue must be updated).
+    public func uncoveredReason(_ day: Day) -> String {
+        if let first = regimes.min(by: { $0.from < $1.from }), day < first.from {
+            return "ngày xét \(day.vietnamese) trước chế độ pháp lý đầu tiên của danh mục (\(first.id) từ \(first.from.vietnamese))"
+        }
+        let ends = regimes.compactMap { r in r.to.map { (r, $0) } }
+        if let last = ends.max(by: { $0.1 < $1.1 }), regimes.allSatisfy({ $0.to != nil }) {
+            return "ngày xét \(day.vietnamese) sau ngày kết thúc của mọi chế độ pháp lý trong danh mục (chế độ mới nhất \(last.0.id) đến hết \(last.1.vietnamese)): cần cập nhật ThiDua hoặc nạp chế độ mới bằng tệp của tỉnh (THIDUA_CATALOG)"
+        }
+        return "danh mục không có chế độ pháp lý áp dụng cho ngày xét \(day.vietnamese)"
+    }
 
     public func rule(award: String, regime: String, subject: SubjectType) -> AwardRule? {
         ruleIndex[award]?["\(regime)@\(subject.rawValue)"].map { rules[$0] }
@@ -184,29 +261,9 @@ public struct Catalogue: Sendable {
         try CatalogueLoader(file: file).load(text)
     }
 
-    /// Adds the regimes, awards, rules and parameters of `other` (a province's or ministry's own file).
-    /// A rule for the same award and regime replaces the built-in one.
-    public func merged(with other: Catalogue) -> Catalogue {
-        var c = self
-        c.name = "\(name) + \(other.name)"
-        c.version = "\(version) + \(other.version)"
-        for r in other.regimes where c.regime(id: r.id) == nil { c.regimes.append(r) }
-        for (k, v) in other.awards { c.awards[k] = v }
-        for rule in other.rules {
-            for regime in rule.regimes {
-                c.rules = c.rules.map { existing in
-                    var e = existing
-                    if e.award == rule.award && e.subject == rule.subject { e.regimes.removeAll { $0 == regime } }
-                    return e
-                }
-            }
-            c.rules.append(rule)
-        }
-        c.parameters += other.parameters
-        // A province's vote rule for a body, regime and award comes before the shipped one.
-        c.voteRules = other.voteRules + c.voteRules
-        c.reindex()
-        return c
+    /// The parameter `id` in force under `regime` (a province's override comes last and wins).
+    public func parameter(_ id: String, regime: String) -> CatalogueParameter? {
+        parameters.last { $0.id == id && $0.regimes.contains(regime) }
     }
 
     mutating func reindex() {
@@ -216,263 +273,3 @@ public struct Catalogue: Sendable {
     }
 }
 
-/// Reads a catalogue file and checks every code it refers to; errors name the file and line.
-struct CatalogueLoader {
-    let file: String
-
-    func fail(_ line: Int?, _ reason: String) -> DataFileError { DataFileError(file: file, line: line, reason: reason) }
-
-    func load(_ text: String) throws -> Catalogue {
-        let root = try CatalogueYAML.parse(text, file: file)
-        let top = try map(root, allowed: ["catalogue", "version", "regimes", "awards", "rules", "parameters", "voteRules"])
-        let name = try string(top, "catalogue", root.line)
-        let version = try string(top, "version", root.line)
-        var regimes: [Regime] = []
-        var pendingRequires: [YNode?] = []
-        for node in try list(top["regimes"], "regimes", root.line, optional: true) {
-            let m = try map(node, allowed: ["id", "name", "from", "to", "note", "requires"])
-            let id = try string(m, "id", node.line)
-            if regimes.contains(where: { $0.id == id }) { throw fail(node.line, "chế độ pháp lý “\(id)” khai báo hai lần") }
-            let from = try day(m, "from", node.line)
-            let to = try optionalDay(m, "to", node.line)
-            if let to, to < from { throw fail(node.line, "ngày kết thúc trước ngày bắt đầu") }
-            regimes.append(Regime(id: id, name: try string(m, "name", node.line), from: from, to: to, note: m["note"]?.text))
-            pendingRequires.append(m["requires"])
-        }
-        var awards: [String: AwardKind] = [:]
-        for node in try list(top["awards"], "awards", root.line, optional: true) {
-            let m = try map(node, allowed: ["code", "name", "category", "subject", "prizeMultiple", "stateLevel", "track"])
-            let code = try string(m, "code", node.line)
-            guard code.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) else { throw fail(node.line, "mã “\(code)” chỉ gồm chữ in hoa, số và “_”") }
-            if awards[code] != nil { throw fail(node.line, "mã danh hiệu “\(code)” khai báo hai lần") }
-            guard let category = AwardCategory(rawValue: try string(m, "category", node.line)) else { throw fail(m["category"]!.line, "category phải là title hoặc form") }
-            let subjects = try stringList(m, "subject", node.line).map { raw -> SubjectType in
-                guard let s = SubjectType(rawValue: raw) else { throw fail(m["subject"]!.line, "subject phải là individual hoặc collective") }
-                return s
-            }
-            var prize: Double?
-            if let p = m["prizeMultiple"] {
-                guard let v = Double(p.text ?? "") , v >= 0 else { throw fail(p.line, "prizeMultiple phải là một số không âm") }
-                prize = v
-            }
-            let state = try bool(m, "stateLevel", node.line) ?? false
-            var track: AwardTrack?
-            if let t = m["track"] {
-                guard let v = AwardTrack(rawValue: t.text ?? "") else { throw fail(t.line, "track phải là civil hoặc armed") }
-                track = v
-            }
-            awards[code] = AwardKind(code: code, name: try string(m, "name", node.line), category: category, subjects: subjects, prizeMultiple: prize,
-                                     stateLevel: state, track: track)
-        }
-        let ctx = Context(awards: awards, regimes: Set(regimes.map(\.id)))
-        for (i, req) in pendingRequires.enumerated() {
-            regimes[i].requires = try list(req, "requires", 0, optional: true).map { try condition($0, ctx, leafNeedsCitation: true) }
-        }
-        var rules: [AwardRule] = []
-        var seen = Set<String>()
-        for node in try list(top["rules"], "rules", root.line, optional: true) {
-            let m = try map(node, allowed: ["award", "regimes", "subject", "when", "note", "interval"])
-            let award = try string(m, "award", node.line)
-            guard let kind = awards[award] else { throw fail(m["award"]!.line, "mã danh hiệu “\(award)” không có trong danh mục") }
-            let subject: SubjectType
-            if let raw = m["subject"] {
-                guard let s = SubjectType(rawValue: raw.text ?? ""), kind.subjects.contains(s) else {
-                    throw fail(raw.line, "subject của quy tắc phải là một đối tượng của \(award): \(kind.subjects.map(\.rawValue).joined(separator: ", "))")
-                }
-                subject = s
-            } else {
-                guard kind.subjects.count == 1 else { throw fail(node.line, "\(award) xét cho cả cá nhân và tập thể: quy tắc phải ghi subject") }
-                subject = kind.subjects[0]
-            }
-            let regimeIDs = try stringList(m, "regimes", node.line)
-            for r in regimeIDs {
-                guard ctx.regimes.contains(r) else { throw fail(m["regimes"]!.line, "chế độ pháp lý “\(r)” chưa được khai báo") }
-                if !seen.insert("\(award)@\(r)@\(subject.rawValue)").inserted { throw fail(node.line, "đã có quy tắc cho \(award) (\(subject.label)) theo chế độ \(r)") }
-            }
-            guard let when = m["when"] else { throw fail(node.line, "quy tắc thiếu “when”") }
-            var intervals: [IntervalRule] = []
-            if let n = m["interval"] {
-                let entries: [YNode] = if case .list(let items, _) = n { items } else { [n] }
-                var covered = Set<String>()
-                for e in entries {
-                    let im = try map(e, allowed: ["after", "regimes", "cites", "confidence"])
-                    let kinds = try stringList(im, "after", e.line)
-                    for k in kinds where ctx.awards[k] == nil { throw fail(im["after"]!.line, "interval: mã danh hiệu “\(k)” không có trong danh mục") }
-                    let only = im["regimes"] == nil ? nil : try stringList(im, "regimes", e.line)
-                    for r in only ?? regimeIDs {
-                        guard regimeIDs.contains(r) else { throw fail(im["regimes"]!.line, "interval: chế độ “\(r)” không thuộc các chế độ của quy tắc này") }
-                        guard covered.insert(r).inserted else { throw fail(e.line, "interval: chế độ “\(r)” có hai khoảng cách") }
-                    }
-                    intervals.append(IntervalRule(after: kinds, regimes: only, cites: try string(im, "cites", e.line), confidence: try confidence(im, e.line), line: e.line))
-                }
-            }
-            rules.append(AwardRule(award: award, regimes: regimeIDs, subject: subject, when: try condition(when, ctx, leafNeedsCitation: true), note: m["note"]?.text,
-                                   line: node.line, intervals: intervals))
-        }
-        var parameters: [CatalogueParameter] = []
-        for node in try list(top["parameters"], "parameters", root.line, optional: true) {
-            let m = try map(node, allowed: ["id", "regimes", "value", "text", "cites", "confidence"])
-            let regimeIDs = try stringList(m, "regimes", node.line)
-            for r in regimeIDs where !ctx.regimes.contains(r) { throw fail(m["regimes"]!.line, "chế độ pháp lý “\(r)” chưa được khai báo") }
-            guard let v = Double(try string(m, "value", node.line)) else { throw fail(m["value"]!.line, "value phải là một số") }
-            parameters.append(CatalogueParameter(id: try string(m, "id", node.line), regimes: regimeIDs, value: v, text: try string(m, "text", node.line),
-                                                 cites: try string(m, "cites", node.line), confidence: try confidence(m, node.line)))
-        }
-        var c = Catalogue(name: name, version: version, regimes: regimes, awards: awards, rules: rules, parameters: parameters, ruleIndex: [:])
-        c.voteRules = try voteRules(top["voteRules"], ctx, line: root.line)
-        c.reindex()
-        return c
-    }
-
-    struct Context { var awards: [String: AwardKind]; var regimes: Set<String> }
-
-    static let conditionKinds: Set<String> = ["all", "any", "rating", "holds", "streak", "ratingStreak", "ratingCount", "count", "initiatives",
-                                              "earlier", "noDiscipline", "noFreeze", "memberShare", "allMembersCompleted", "membersWithCSTDCS",
-                                              "noMemberDisciplined", "ledBloc", "eligibleFor"]
-    static let modifiers: Set<String> = ["cites", "confidence", "text", "years", "every", "times", "within", "before", "atLeast", "moreThan"]
-
-    func condition(_ node: YNode, _ ctx: Context, leafNeedsCitation: Bool) throws -> ConditionNode {
-        let m = try map(node, allowed: Self.conditionKinds.union(Self.modifiers))
-        let kinds = m.keys.filter { Self.conditionKinds.contains($0) }
-        guard kinds.count == 1, let kind = kinds.first else {
-            throw fail(node.line, "mỗi điều kiện phải có đúng một loại (\(Self.conditionKinds.sorted().joined(separator: ", ")))")
-        }
-        let value = m[kind]!
-        func award(_ n: YNode) throws -> String {
-            let code = n.text ?? ""
-            guard ctx.awards[code] != nil else { throw fail(n.line, "mã danh hiệu “\(code)” không có trong danh mục") }
-            return code
-        }
-        func rating(_ n: YNode) throws -> TaskRating {
-            guard let r = TaskRating(rawValue: n.text ?? "") else { throw fail(n.line, "mã xếp loại “\(n.text ?? "")” không hợp lệ (HTXSNV, HTTNV, HTNV, KHTNV)") }
-            return r
-        }
-        func int(_ key: String, default d: Int? = nil, min: Int = 1) throws -> Int {
-            guard let n = m[key] else {
-                if let d { return d }
-                throw fail(node.line, "điều kiện “\(kind)” cần “\(key)”")
-            }
-            guard let v = Int(n.text ?? ""), v >= min else { throw fail(n.line, "“\(key)” phải là số nguyên từ \(min) trở lên") }
-            return v
-        }
-        let allowedModifiers: Set<String>
-        let c: Condition
-        switch kind {
-        case "all", "any":
-            guard case .list(let items, _) = value, !items.isEmpty else { throw fail(value.line, "“\(kind)” cần một danh sách điều kiện") }
-            let children = try items.map { try condition($0, ctx, leafNeedsCitation: leafNeedsCitation) }
-            c = kind == "all" ? .all(children) : .any(children)
-            allowedModifiers = ["cites", "confidence", "text"]
-        case "rating": c = .rating(atLeast: try rating(value)); allowedModifiers = []
-        case "holds": c = .holds(kind: try award(value)); allowedModifiers = []
-        case "streak": c = .streak(kind: try award(value), years: try int("years"), every: try int("every", default: 1)); allowedModifiers = ["years", "every"]
-        case "ratingStreak": c = .ratingStreak(atLeast: try rating(value), years: try int("years")); allowedModifiers = ["years"]
-        case "ratingCount": c = .ratingCount(atLeast: try rating(value), times: try int("times"), within: try int("within")); allowedModifiers = ["times", "within"]
-        case "count": c = .count(kind: try award(value), times: try int("times"), within: try int("within")); allowedModifiers = ["times", "within"]
-        case "initiatives":
-            guard let s = InitiativeScope(rawValue: value.text ?? "") else { throw fail(value.line, "phạm vi sáng kiến phải là grassroots, province hoặc national") }
-            c = .initiatives(scope: s, times: try int("times"), within: try int("within")); allowedModifiers = ["times", "within"]
-        case "earlier": c = .earlier(kind: try award(value), before: try int("before", default: 1)); allowedModifiers = ["before"]
-        case "noDiscipline":
-            guard let y = Int(value.text ?? ""), y >= 1 else { throw fail(value.line, "noDiscipline: số năm phải từ 1 trở lên") }
-            c = .noDiscipline(years: y); allowedModifiers = []
-        case "noFreeze", "allMembersCompleted", "noMemberDisciplined", "ledBloc":
-            guard value.text == "true" else { throw fail(value.line, "“\(kind)” chỉ nhận giá trị true") }
-            c = kind == "noFreeze" ? .noFreeze : kind == "allMembersCompleted" ? .allMembersCompleted : kind == "ledBloc" ? .ledBloc : .noMemberDisciplined
-            allowedModifiers = []
-        case "memberShare":
-            guard value.text == "LDTT" else { throw fail(value.line, "memberShare hiện chỉ tính theo LDTT") }
-            if let a = m["atLeast"], m["moreThan"] == nil, let p = Double(a.text ?? ""), (0...100).contains(p) {
-                c = .memberShare(title: "LDTT", percent: p, strict: false)
-            } else if let a = m["moreThan"], m["atLeast"] == nil, let p = Double(a.text ?? ""), (0...100).contains(p) {
-                c = .memberShare(title: "LDTT", percent: p, strict: true)
-            } else { throw fail(node.line, "memberShare cần đúng một trong “atLeast” hoặc “moreThan” (phần trăm 0–100)") }
-            allowedModifiers = ["atLeast", "moreThan"]
-        case "membersWithCSTDCS":
-            guard let v = Int(value.text ?? ""), v >= 1 else { throw fail(value.line, "membersWithCSTDCS: số người phải từ 1 trở lên") }
-            c = .membersWithCSTDCS(atLeast: v); allowedModifiers = []
-        case "eligibleFor": c = .eligibleFor(kind: try award(value)); allowedModifiers = []
-        default: throw fail(node.line, "loại điều kiện “\(kind)” không hỗ trợ")
-        }
-        for key in m.keys where Self.modifiers.contains(key) && !["cites", "confidence", "text"].contains(key) && !allowedModifiers.contains(key) {
-            throw fail(m[key]!.line, "“\(key)” không dùng được với điều kiện “\(kind)”")
-        }
-        let isLeaf = kind != "all" && kind != "any"
-        let cites = m["cites"]?.text
-        if isLeaf && leafNeedsCitation && (cites ?? "").isEmpty {
-            throw fail(node.line, "điều kiện “\(kind)” phải dẫn điều, khoản (cites)")
-        }
-        let conf: Confidence? = m["confidence"] == nil ? nil : try confidence(m, node.line)
-        if isLeaf && conf == nil { throw fail(node.line, "điều kiện “\(kind)” phải ghi mức độ chắc chắn (confidence: confirmed, olderText hoặc unconfirmed)") }
-        return ConditionNode(condition: c, cites: cites, confidence: conf, text: m["text"]?.text, line: node.line)
-    }
-
-    // MARK: Node helpers
-
-    typealias Map = [String: YNode]
-
-    func map(_ node: YNode, allowed: Set<String>) throws -> Map {
-        guard case .map(let entries, _) = node else { throw fail(node.line, "cần một nhóm “tên: giá trị”") }
-        var out: Map = [:]
-        for e in entries {
-            guard allowed.contains(e.key) else { throw fail(e.line, "khóa “\(e.key)” không được hỗ trợ ở đây (được dùng: \(allowed.sorted().joined(separator: ", ")))") }
-            out[e.key] = e.value
-        }
-        return out
-    }
-
-    func string(_ m: Map, _ key: String, _ line: Int) throws -> String {
-        guard let n = m[key] else { throw fail(line, "thiếu “\(key)”") }
-        guard let s = n.text, !s.isEmpty else { throw fail(n.line, "“\(key)” không được để trống") }
-        return s.precomposedStringWithCanonicalMapping
-    }
-
-    func stringList(_ m: Map, _ key: String, _ line: Int) throws -> [String] {
-        guard let n = m[key] else { throw fail(line, "thiếu “\(key)”") }
-        switch n {
-        case .scalar(let s, _) where !s.isEmpty: return [s]
-        case .list(let items, _) where !items.isEmpty:
-            return try items.map { guard let t = $0.text, !t.isEmpty else { throw fail($0.line, "giá trị rỗng trong “\(key)”") }; return t }
-        default: throw fail(n.line, "“\(key)” cần ít nhất một giá trị")
-        }
-    }
-
-    func list(_ n: YNode?, _ key: String, _ line: Int, optional: Bool) throws -> [YNode] {
-        guard let n else {
-            if optional { return [] }
-            throw fail(line, "thiếu “\(key)”")
-        }
-        guard case .list(let items, _) = n else { throw fail(n.line, "“\(key)” phải là một danh sách (mỗi mục bắt đầu bằng “- ”)") }
-        return items
-    }
-
-    func day(_ m: Map, _ key: String, _ line: Int) throws -> Day {
-        guard let d = try optionalDay(m, key, line) else { throw fail(line, "thiếu “\(key)”") }
-        return d
-    }
-
-    func optionalDay(_ m: Map, _ key: String, _ line: Int) throws -> Day? {
-        guard let n = m[key] else { return nil }
-        guard let t = n.text, let d = Day(iso: t) else { throw fail(n.line, "“\(key)” phải là ngày dạng yyyy-MM-dd") }
-        return d
-    }
-
-    func bool(_ m: Map, _ key: String, _ line: Int) throws -> Bool? {
-        guard let n = m[key] else { return nil }
-        switch n.text { case "true": return true; case "false": return false; default: throw fail(n.line, "“\(key)” phải là true hoặc false") }
-    }
-
-    func confidence(_ m: Map, _ line: Int) throws -> Confidence {
-        guard let n = m["confidence"] else { throw fail(line, "thiếu “confidence”") }
-        guard let c = Confidence(rawValue: n.text ?? "") else { throw fail(n.line, "confidence phải là confirmed, olderText hoặc unconfirmed") }
-        return c
-    }
-}
-
-extension YNode {
-    /// The scalar text, or nil for maps and lists.
-    var text: String? {
-        if case .scalar(let s, _) = self { return s }
-        return nil
-    }
-}

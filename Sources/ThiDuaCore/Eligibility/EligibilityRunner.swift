@@ -6,7 +6,7 @@ public enum EligibilityRunner {
     /// The built-in catalogue, merged with `extra` files when given (a province's or ministry's own rules).
     public static func catalogue(extra: [URL] = []) throws -> Catalogue {
         var c = try Catalogue.builtIn()
-        for url in extra { c = c.merged(with: try Catalogue.load(contentsOf: url)) }
+        for url in extra { c = try c.extended(contentsOf: url) }
         return c
     }
 

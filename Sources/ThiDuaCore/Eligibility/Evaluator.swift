@@ -77,16 +77,22 @@ public struct EligibilityEvaluator: Sendable {
     struct Plan: Sendable { var code: String; var rule: AwardRule; var root: ConditionNode; var interval: IntervalRule? }
     /// regime id → subject → plans, in award-code order; computed once.
     let plans: [String: [SubjectType: [Plan]]]
+    /// Sector kinds → the catalogue kind of the same level (`AwardKind.sameLevelAs`).
+    let sameLevel: [String: String]
 
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
+        sameLevel = catalogue.awards.compactMapValues(\.sameLevelAs)
         var plans: [String: [SubjectType: [Plan]]] = [:]
         for regime in catalogue.regimes {
             for subject in [SubjectType.individual, .collective] {
                 plans[regime.id, default: [:]][subject] = catalogue.awardCodes.compactMap { code in
                     catalogue.rule(award: code, regime: regime.id, subject: subject).map {
-                        Plan(code: code, rule: $0, root: ConditionNode(condition: .all(regime.requires + [$0.when]), cites: nil, confidence: nil, text: nil, line: $0.line),
-                             interval: $0.interval(in: regime.id))
+                        // Conditions a province or sector turns on or off (`onlyIf`) are settled here, once.
+                        let flag = { (id: String) in catalogue.parameter(id, regime: regime.id) }
+                        let parts = (regime.requires + [$0.when]).compactMap { $0.applying(flag) }
+                        return Plan(code: code, rule: $0, root: ConditionNode(condition: .all(parts), cites: nil, confidence: nil, text: nil, line: $0.line),
+                                    interval: $0.interval(in: regime.id))
                     }
                 }
             }
@@ -100,7 +106,8 @@ public struct EligibilityEvaluator: Sendable {
             return r
         }
         guard let r = catalogue.regime(for: c.asOf) else {
-            throw DomainError.invalid("Danh mục không có chế độ pháp lý áp dụng cho ngày xét \(c.asOf.vietnamese).", field: "asOf")
+            let reason = catalogue.uncoveredReason(c.asOf)
+            throw DomainError.invalid(reason.prefix(1).uppercased() + reason.dropFirst() + ".", field: "asOf")
         }
         return r
     }
@@ -131,7 +138,7 @@ public struct EligibilityEvaluator: Sendable {
     public func evaluate(_ given: EligibilityCase, explain: Bool = true) throws -> EligibilityReport {
         let (c, leftOut) = AsOfView.apply(given)
         let regime = try regime(for: c)
-        let facts = Facts(c, explain: explain)
+        let facts = Facts(c, explain: explain, sameLevel: sameLevel)
         var results: [AwardResult] = []
         for code in awards(for: c, regime: regime) {
             results.append(evaluate(award: code, facts: facts, regime: regime, explain: explain))
@@ -147,11 +154,11 @@ public struct EligibilityEvaluator: Sendable {
     public func summary(_ given: EligibilityCase) throws -> EligibilitySummary {
         let c = AsOfView.apply(given).0
         let regime = try regime(for: c)
-        let quick = Facts(c, explain: false)
+        let quick = Facts(c, explain: false, sameLevel: sameLevel)
         var results: [AwardResult] = []
         for code in awards(for: c, regime: regime) { results.append(evaluate(award: code, facts: quick, regime: regime, explain: false)) }
         let closest = results.filter { $0.verdict == .ineligible }.min { ($0.unmet.count, $0.award) < ($1.unmet.count, $1.award) }
-        let texts = closest.map { evaluate(award: $0.award, facts: Facts(c, explain: true), regime: regime, explain: true).unmet } ?? []
+        let texts = closest.map { evaluate(award: $0.award, facts: Facts(c, explain: true, sameLevel: sameLevel), regime: regime, explain: true).unmet } ?? []
         return EligibilitySummary(eligible: results.filter { $0.verdict == .eligible }.map(\.award),
                                   needsData: results.filter { $0.verdict == .needsData }.map(\.award),
                                   closest: closest?.award, closestMissing: texts,
@@ -162,7 +169,7 @@ public struct EligibilityEvaluator: Sendable {
     public func verdicts(_ given: EligibilityCase) throws -> [(String, Verdict)] {
         let c = AsOfView.apply(given).0
         let regime = try regime(for: c)
-        let facts = Facts(c, explain: false)
+        let facts = Facts(c, explain: false, sameLevel: sameLevel)
         let quick = Quick(evaluator: self, facts: facts, regime: regime)
         if c.candidates.isEmpty {
             return defaultPlans(c, regime).map { ($0.code, quick.verdict($0)) }
@@ -173,14 +180,17 @@ public struct EligibilityEvaluator: Sendable {
     func evaluate(award code: String, facts: Facts, regime: Regime, explain: Bool, depth: Int = 0) -> AwardResult {
         let name = catalogue.awards[code]?.name ?? code
         guard let plan = plan(code, regime: regime, subject: facts.c.subjectType) else {
-            let text = "Danh mục chưa có quy tắc cho “\(name)” theo \(regime.name)"
+            var text = "Danh mục chưa có quy tắc cho “\(name)” theo \(regime.name)"
+            if let by = catalogue.awards[code]?.criteriaSetBy {
+                text += ": tiêu chuẩn do bộ, ngành, tỉnh quy định (\(by)); nạp tệp quy tắc của tỉnh (THIDUA_CATALOG, xem docs/examples/tinh-mau.yaml)"
+            }
             return AwardResult(award: code, awardName: name, verdict: .needsData,
                                conditions: [ConditionTrace(text: text, met: nil, data: "", cites: nil, confidence: nil, depth: 0)],
                                unmet: [], missing: [text], consumes: [], note: nil, usesUnconfirmedRule: false)
         }
         var run = Run(evaluator: self, facts: facts, regime: regime, award: code, explain: explain, nesting: depth)
         if let interval = plan.interval {
-            run.prior = facts.prior(interval)
+            run.prior = facts.prior(interval, for: code)
             run.intervalLine(interval)
         }
         let outcome = run.eval(plan.root, depth: 0)
@@ -226,15 +236,23 @@ struct Facts {
         }
     }
 
-    init(_ c: EligibilityCase, explain: Bool) {
+    /// Sector kinds → the catalogue kind of the same level.
+    let sameLevel: [String: String]
+
+    init(_ c: EligibilityCase, explain: Bool, sameLevel: [String: String] = [:]) {
         self.c = c
+        self.sameLevel = sameLevel
         let base = c.evaluationYear - 63
         self.base = base
         var merit: [String: UInt64] = [:], other: [String: UInt64] = [:]
         merit.reserveCapacity(8)
         for a in c.awards where a.year >= base && a.year <= c.evaluationYear {
             let bit = UInt64(1) << UInt64(a.year - base)
-            if a.countsForMerit { merit[a.kind, default: 0] |= bit } else if explain { other[a.kind, default: 0] |= bit }
+            if a.countsForMerit {
+                merit[a.kind, default: 0] |= bit
+                // A ministry's Bằng khen counts as "Bằng khen cấp bộ, ban, ngành, tỉnh" (BK_TINH), and so on.
+                if let level = sameLevel[a.kind] { merit[level, default: 0] |= bit }
+            } else if explain { other[a.kind, default: 0] |= bit }
         }
         self.merit = merit
         self.nonMerit = other
@@ -253,12 +271,15 @@ struct Facts {
 
     @inline(__always) func counts(_ year: Int) -> Bool { year > disciplineCutoff }
 
-    /// The last merit award of one of `kinds` before the evaluation year: its achievement years are used up for a
-    /// rule with an interval (`IntervalRule`). Ties broken by year, kind and decision, so input order never matters.
-    func prior(_ interval: IntervalRule?) -> AwardFact? {
+    /// The last merit award of one of `kinds` (or of a sector kind of the same level) before the evaluation year, or
+    /// in it when it is another kind than `award` (the award judged may already be in the register): its achievement
+    /// years are used up for a rule with an interval (`IntervalRule`). Ties broken by year, kind and decision, so input
+    /// order never matters.
+    func prior(_ interval: IntervalRule?, for award: String) -> AwardFact? {
         guard let kinds = interval?.after else { return nil }
         var best: AwardFact?
-        for a in c.awards where a.countsForMerit && a.year < c.evaluationYear && kinds.contains(a.kind) {
+        for a in c.awards where a.countsForMerit && (a.year < c.evaluationYear || (a.year == c.evaluationYear && a.kind != award))
+            && (kinds.contains(a.kind) || sameLevel[a.kind].map(kinds.contains) == true) {
             guard let b = best else { best = a; continue }
             if (a.usedUpTo, a.year, a.kind, a.decision ?? "") > (b.usedUpTo, b.year, b.kind, b.decision ?? "") { best = a }
         }
@@ -294,7 +315,7 @@ struct Quick {
     var year: Int { facts.c.evaluationYear }
 
     func verdict(_ plan: EligibilityEvaluator.Plan) -> Verdict {
-        switch eval(plan.root.condition, award: plan.code, nesting: 0, floor: facts.floor(facts.prior(plan.interval))) {
+        switch eval(plan.root.condition, award: plan.code, nesting: 0, floor: facts.floor(facts.prior(plan.interval, for: plan.code))) {
         case .met: .eligible; case .notMet: .ineligible; case .unknown: .needsData
         }
     }
@@ -391,7 +412,7 @@ struct Quick {
         case .eligibleFor(let kind):
             if evaluator.offTrack(kind, c) { return .notMet }
             guard nesting < 4, let plan = evaluator.plan(kind, regime: regime, subject: c.subjectType) else { return .unknown }
-            return eval(plan.root.condition, award: kind, nesting: nesting + 1, floor: facts.floor(facts.prior(plan.interval)))
+            return eval(plan.root.condition, award: kind, nesting: nesting + 1, floor: facts.floor(facts.prior(plan.interval, for: kind)))
         }
     }
 }
@@ -461,16 +482,25 @@ struct Run {
             if showHeader { trace.append(ConditionTrace(text: "", met: nil, data: "", cites: node.cites, confidence: node.confidence, depth: depth)) }
             let unmetBefore = unmet.count, missingBefore = missing.count
             var results: [Outcome] = []
-            for child in children { results.append(eval(child, depth: showHeader ? depth + 1 : depth)) }
+            // Whether each way rests on an unconfirmed reading: for "any", only the way that is met counts.
+            let unconfirmedBefore = unconfirmed
+            var childUnconfirmed: [Bool] = []
+            for child in children {
+                unconfirmed = false
+                results.append(eval(child, depth: showHeader ? depth + 1 : depth))
+                childUnconfirmed.append(unconfirmed)
+            }
+            unconfirmed = unconfirmedBefore || childUnconfirmed.contains(true)
             let tri: Tri
             var consumes = Set<String>()
             if isAll {
                 tri = results.contains { $0.tri == .notMet } ? .notMet : results.contains { $0.tri == .unknown } ? .unknown : .met
                 for r in results { consumes.formUnion(r.consumes) }
             } else {
-                if let firstMet = results.first(where: { $0.tri == .met }) {
+                if let i = results.firstIndex(where: { $0.tri == .met }) {
                     tri = .met
-                    consumes = firstMet.consumes
+                    consumes = results[i].consumes
+                    unconfirmed = unconfirmedBefore || childUnconfirmed[i]
                     // One way is enough: the other ways' gaps are not what is missing.
                     unmet.removeSubrange(unmetBefore...)
                     missing.removeSubrange(missingBefore...)

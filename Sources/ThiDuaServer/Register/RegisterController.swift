@@ -397,6 +397,8 @@ struct RegisterController {
         var asOf: String
         var scope: String
         var notice: String?
+        /// The catalogue's newest regime ends soon (`Catalogue.endWarning`).
+        var catalogueWarning: String?
         var paging: String
         var prevPage: String?
         var nextPage: String?
@@ -420,7 +422,8 @@ struct RegisterController {
         let paging = "\(VietnameseFormat.number(first))–\(VietnameseFormat.number(last)) / \(VietnameseFormat.number(data.total)) tập thể và cá nhân · trang \(page)/\(pages)"
         return try await Pages.render(req, "register/report", title: "Ai đủ điều kiện khen thưởng năm \(data.year)",
                                       ReportPage(rows: data.rows, year: data.year, asOf: data.asOf.vietnamese, scope: data.scope,
-                                                 notice: notice, paging: paging, prevPage: page > 1 ? link(page - 1) : nil, nextPage: page < pages ? link(page + 1) : nil,
+                                                 notice: notice, catalogueWarning: req.application.catalogue.endWarning(today: RegisterService.today(req)),
+                                                 paging: paging, prevPage: page > 1 ? link(page - 1) : nil, nextPage: page < pages ? link(page + 1) : nil,
                                                  exports: ExportLinks(["register"], name: "report",
                                                                       query: [("year", String(data.year)), ("unit", try? req.query.get(String.self, at: "unit")),
                                                                               ("bloc", try? req.query.get(String.self, at: "bloc")), ("asOf", try? req.query.get(String.self, at: "asOf"))]),
