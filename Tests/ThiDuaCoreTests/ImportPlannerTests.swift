@@ -126,6 +126,25 @@ struct ImportPlannerTests {
         #expect(bk.problems.isEmpty && bk.awards.map(\.periodFrom) == [2022, nil])
     }
 
+    @Test("A person's start of service: read as a date, a future or impossible one refused with the cell")
+    func serviceStart() throws {
+        let header = [t("Đơn vị"), t("Họ và tên"), t("Ngày bắt đầu công tác")]
+        let plan = ImportPlanner(try Self.context()).plan([Self.table("Cá nhân", [header,
+            [t("Công an tỉnh Nghệ An"), t("Trần Văn Mới"), t("01/03/2018")],
+            [t("Công an tỉnh Nghệ An"), t("Lê Văn Hai"), t("31/02/2018")],
+            [t("Công an tỉnh Nghệ An"), t("Lê Văn Ba"), t("01/01/2099")],
+            [t("Công an tỉnh Nghệ An"), t("Lê Văn Bốn"), .empty]])])
+        #expect(plan.problems.count == 2, "\(plan.problems.map(\.description))")
+        #expect(plan.problems.allSatisfy { $0.column?.hasPrefix("C") == true } && plan.problems.map(\.row) == [4, 5], "\(plan.problems.map(\.description))")
+        #expect(plan.people.map(\.serviceStart) == [Day(2018, 3, 1), nil])
+        // The export writes it back in the same column, so that an export imported again changes nothing.
+        let row = RegisterExport.PersonRow(id: UUID(), unitID: UUID(), fullName: "A", gender: nil, birthYear: nil, position: nil, serviceStart: Day(2018, 3, 1))
+        let u = RegisterExport.UnitRow(id: row.unitID, officialName: "Công an tỉnh Nghệ An", shortName: nil, kind: .armedForces, sector: nil)
+        let people = try #require(RegisterExport.sheets(units: [u], people: [row], facts: [:]).first { $0.0 == .people })
+        let col = try #require(people.1.firstIndex(of: "Ngày bắt đầu công tác"))
+        #expect(people.2.first?[col] == .text("01/03/2018"))
+    }
+
     @Test("Dates: Excel serials (with its 29/02/1900), text forms, and refusals")
     func dates() {
         #expect(ImportValues.fromSerial(1) == Day(1900, 1, 1) && ImportValues.fromSerial(59) == Day(1900, 2, 28) && ImportValues.fromSerial(60) == nil)

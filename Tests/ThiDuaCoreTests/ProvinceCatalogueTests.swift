@@ -16,7 +16,7 @@ struct ProvinceCatalogueTests {
     }
 
     func verdict(_ c: Catalogue, _ json: String, _ award: String) throws -> AwardResult {
-        let k = try CaseFileReader(catalogue: c).read(Data(json.utf8))
+        let k = try Engine.read(json, catalogue: c)
         return try #require(EligibilityEvaluator(catalogue: c).evaluate(k).results.first { $0.award == award })
     }
 
@@ -182,7 +182,7 @@ struct ProvinceCatalogueTests {
         // Both verdict paths agree.
         for k in [leader, excellent] {
             let e = EligibilityEvaluator(catalogue: c)
-            let k = try CaseFileReader(catalogue: c).read(Data(k.utf8))
+            let k = try Engine.read(k, catalogue: c)
             #expect(try e.verdicts(k).first { $0.0 == "CO_TINH" }?.1 == e.evaluate(k).results.first { $0.award == "CO_TINH" }?.verdict)
         }
         // onlyIf must name a true/false parameter every regime of the rule has.
@@ -344,6 +344,138 @@ struct SecondReadingTests {
         let k = #"{"evaluationYear": 2023, "asOf": "2024-01-20", "subject": {"type": "individual"}, "ratings": [{"year": 2023, "rating": "HTXSNV"}], "candidates": ["CSTDCS"]}"#
         let report = try Engine.report(k)
         #expect(report.regime == "LAW2022_ND98")
-        #expect(report.results[0].verdict == .eligible && report.results[0].usesUnconfirmedRule == false, "HTXSNV alone, no initiative window used")
+        #expect(report.results[0].verdict == .eligible)
+        // HTXSNV alone: the initiative window is not what it rests on; only the months of service (a reading) are.
+        #expect(report.results[0].usesUnconfirmedRule)
+        // An "any" met by a confirmed way does not rest on its unconfirmed other way.
+        let c2 = try Engine.catalogue.extended(with: """
+        catalogue: Tỉnh thử
+        version: 1
+        rules:
+          - award: GIAY_KHEN
+            regimes: [LAW2022_ND98]
+            subject: individual
+            when:
+              any:
+                - rating: HTXSNV
+                  cites: a
+                  confidence: confirmed
+                - initiatives: grassroots
+                  times: 1
+                  within: 3
+                  cites: b
+                  confidence: unconfirmed
+        """, file: "tinh.yaml")
+        let gk = #"{"evaluationYear": 2024, "asOf": "2025-01-20", "subject": {"type": "individual"}, "ratings": [{"year": 2024, "rating": "RATING"}], "initiatives": [{"id": "S", "year": 2023, "scope": "grassroots"}], "candidates": ["GIAY_KHEN"]}"#
+        let e2 = EligibilityEvaluator(catalogue: c2)
+        let byRating = try e2.evaluate(Engine.read(gk.replacingOccurrences(of: "RATING", with: "HTXSNV"), catalogue: c2)).results[0]
+        #expect(byRating.verdict == .eligible && !byRating.usesUnconfirmedRule)
+        let byInitiative = try e2.evaluate(Engine.read(gk.replacingOccurrences(of: "RATING", with: "HTTNV"), catalogue: c2)).results[0]
+        #expect(byInitiative.verdict == .eligible && byInitiative.usesUnconfirmedRule)
+    }
+}
+
+/// A list a case file leaves out means "not recorded", an empty list means "none" (issue #10 part 5): a rule that
+/// depends on it answers needs_data naming what to record; both verdict paths agree.
+@Suite("Missing versus none")
+struct MissingVersusNoneTests {
+    func read(_ json: String) throws -> EligibilityCase { try CaseFileReader(catalogue: Engine.catalogue).read(Data(json.utf8)) }
+
+    func both(_ k: EligibilityCase, _ award: String) throws -> AwardResult {
+        let e = Engine.evaluator
+        let r = try #require(try e.evaluate(k).results.first { $0.award == award })
+        #expect(try e.verdicts(k).first { $0.0 == award }?.1 == r.verdict, "the fast path agrees for \(award)")
+        return r
+    }
+
+    @Test("CSTĐCS (2018): initiatives left out → needs_data naming them; [] → ineligible; one given → eligible")
+    func initiatives() throws {
+        let base = #""evaluationYear": 2018, "asOf": "2019-01-20", "subject": {"type": "individual", "serviceStart": "2010-01-01"}, "ratings": [{"year": 2018, "rating": "HTXSNV"}], "disciplines": [], "candidates": ["CSTDCS"]"#
+        let missing = try both(read("{\(base)}"), "CSTDCS")
+        #expect(missing.verdict == .needsData)
+        #expect(missing.missing.contains { $0.contains("chưa ghi sáng kiến năm 2018 (không rõ có hay không)") }, "\(missing.missing)")
+        #expect(try both(read("{\(base), \"initiatives\": []}"), "CSTDCS").verdict == .ineligible)
+        #expect(try both(read("{\(base), \"initiatives\": null}"), "CSTDCS").verdict == .needsData, "null is left out")
+        let given = #"{"id": "SK-1", "year": 2018, "scope": "grassroots"}"#
+        #expect(try both(read("{\(base), \"initiatives\": [\(given)]}"), "CSTDCS").verdict == .eligible)
+        // A rating that decides the award alone needs no initiative list (2024: HTXSNV is one way to CSTĐCS).
+        let k2024 = base.replacingOccurrences(of: "2018", with: "2024").replacingOccurrences(of: "2019-01-20", with: "2025-01-20")
+        #expect(try both(read("{\(k2024)}"), "CSTDCS").verdict == .eligible)
+    }
+
+    @Test("Disciplines left out: no award can be concluded (needs_data naming them); [] → none; a discipline → ineligible")
+    func disciplines() throws {
+        let base = #""evaluationYear": 2024, "asOf": "2025-01-20", "subject": {"type": "individual", "serviceStart": "2010-01-01"}, "ratings": [{"year": 2024, "rating": "HTTNV"}], "candidates": ["LDTT"]"#
+        let missing = try both(read("{\(base)}"), "LDTT")
+        #expect(missing.verdict == .needsData)
+        #expect(missing.missing.contains { $0.contains("Chưa ghi kỷ luật năm 2024 (không rõ có hay không)") }, "\(missing.missing)")
+        #expect(try both(read("{\(base), \"disciplines\": []}"), "LDTT").verdict == .eligible)
+        let one = #"[{"from": "2024-03-01", "to": "2024-09-01", "form": "khiển trách"}]"#
+        #expect(try both(read("{\(base), \"disciplines\": \(one)}"), "LDTT").verdict == .ineligible, "a recorded discipline decides, recorded or not the rest")
+        // Missing data never turns into eligible, and recording "none" never into ineligible for a case otherwise eligible.
+        #expect(try both(read("{\(base), \"ratings\": []}"), "LDTT").verdict == .needsData)
+    }
+
+    @Test("The register's years marked as fully recorded: a year not marked is not recorded")
+    func markedYears() throws {
+        var k = try read(#"{"evaluationYear": 2024, "asOf": "2025-01-20", "subject": {"type": "individual", "serviceStart": "2010-01-01"}, "ratings": [{"year": 2024, "rating": "HTTNV"}], "disciplines": [], "candidates": ["LDTT"]}"#)
+        k.disciplinesRecorded = .years([2023])
+        #expect(try both(k, "LDTT").verdict == .needsData)
+        k.disciplinesRecorded = .years([2023, 2024])
+        #expect(try both(k, "LDTT").verdict == .eligible)
+    }
+
+    @Test("Property: for random histories, leaving a list out never turns a verdict into eligible or ineligible that was the other, only into needs_data")
+    func property() throws {
+        var g = SeededRandom(state: 0x5EED_0010)
+        for _ in 0..<300 {
+            let full = RandomHistory.individual(&g)
+            var unrecorded = full
+            unrecorded.initiativesRecorded = .none
+            unrecorded.disciplinesRecorded = .none
+            let a = try Engine.evaluator.verdicts(full), b = try Engine.evaluator.verdicts(unrecorded)
+            for ((code, v), (_, w)) in zip(a, b) where v != w {
+                #expect(w == .needsData || (v == .needsData && w == .ineligible), "\(code): \(v) → \(w)")
+            }
+            #expect(try Engine.evaluator.evaluate(unrecorded).results.map(\.verdict) == b.map(\.1), "both paths agree")
+        }
+    }
+}
+
+/// People recruited late in the year are not considered for LĐTT/CSTT (10 months under Decree 91/2017, 6 under Circular
+/// 01/2024): from the start-of-service date, or from earlier years' facts; otherwise needs_data.
+@Suite("Recently recruited")
+struct RecruitmentTests {
+    func verdict(_ subject: String, year: Int, asOf: String, extra: String = "") throws -> AwardResult {
+        let k = try CaseFileReader(catalogue: Engine.catalogue).read(Data("""
+        {"evaluationYear": \(year), "asOf": "\(asOf)", "subject": {"type": "individual"\(subject)}, "ratings": [{"year": \(year), "rating": "HTTNV"}\(extra)],
+         "disciplines": [], "initiatives": [], "candidates": ["LDTT"]}
+        """.utf8))
+        let r = try #require(Engine.evaluator.evaluate(k).results.first)
+        #expect(try Engine.evaluator.verdicts(k).first?.1 == r.verdict, "both paths agree")
+        return r
+    }
+
+    @Test("2018 (10 months) and 2024 (6 months), at the exact boundaries")
+    func boundaries() throws {
+        #expect(try verdict(#", "serviceStart": "2018-03-01""#, year: 2018, asOf: "2019-01-20").verdict == .eligible, "March to December: 10 months")
+        let late = try verdict(#", "serviceStart": "2018-03-02""#, year: 2018, asOf: "2019-01-20")
+        #expect(late.verdict == .ineligible)
+        #expect(late.conditions.contains { $0.met == false && $0.data == "Bắt đầu công tác ngày 02/03/2018: 9 tháng đến hết năm 2018" && $0.confidence == .unconfirmed })
+        #expect(try verdict(#", "serviceStart": "2024-07-01""#, year: 2024, asOf: "2025-01-20").verdict == .eligible, "July to December: 6 months")
+        #expect(try verdict(#", "serviceStart": "2024-07-15""#, year: 2024, asOf: "2025-01-20").verdict == .ineligible)
+        #expect(try verdict(#", "serviceStart": "2010-07-15""#, year: 2024, asOf: "2025-01-20").verdict == .eligible)
+    }
+
+    @Test("Without a start date: an earlier year's rating shows service before the year; nothing earlier → needs_data")
+    func evidence() throws {
+        let unknown = try verdict("", year: 2024, asOf: "2025-01-20")
+        #expect(unknown.verdict == .needsData)
+        #expect(unknown.missing.contains { $0.contains("Chưa ghi ngày bắt đầu công tác") })
+        let earlier = try verdict("", year: 2024, asOf: "2025-01-20", extra: #", {"year": 2023, "rating": "HTNV"}"#)
+        #expect(earlier.verdict == .eligible)
+        #expect(earlier.conditions.contains { $0.data == "Có dữ liệu năm 2023 trong sổ: đã công tác trước năm 2024" })
+        // A start after the date of consideration, or for a collective, is refused.
+        #expect(throws: DataFileError.self) { try verdict(#", "serviceStart": "2025-02-01""#, year: 2024, asOf: "2025-01-20") }
     }
 }

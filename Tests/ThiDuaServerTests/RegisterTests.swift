@@ -264,6 +264,43 @@ import VaporTesting
         }
     }
 
+    @Test("A person's start of service: LĐTT is not considered for someone recruited under 10 months before the end of 2018 (form, API, validation)")
+    func serviceStart() async throws {
+        try await withThiDua(demo: true) { app, _ in
+            struct P: Codable, Sendable { var fullName: String; var unitID: String; var serviceStart: String? }
+            let congan = try await unit(app, "Công an tỉnh")
+            let officer = try await token(app, "canbo.congan")
+            var res = try await api(app, .POST, "/api/v1/register/people", token: officer, json: P(fullName: "Lê Văn Mới", unitID: congan.id!.uuidString, serviceStart: "02/03/2018"))
+            #expect(res.status == .created)
+            let person = try res.decoded(PersonDTO.self)
+            #expect(person.serviceStart == "2018-03-02" && person.serviceStartText == "02/03/2018")
+            #expect(try await api(app, .POST, "/api/v1/register/people/\(person.id)/facts/ratings", token: officer, json: RegisterService.FactInput(year: 2018, rating: "HTTNV")).status == .created)
+            func ldtt() async throws -> AwardResult? {
+                let r = try await api(app, .GET, "/api/v1/register/people/\(person.id)/eligibility?year=2018", token: officer)
+                // The demo unit is armed forces: its people are considered for CSTT, the armed-forces LĐTT.
+                return try r.decoded(EligibilityReport.self).results.first { $0.award == "CSTT" || $0.award == "LDTT" }
+            }
+            let late = try #require(try await ldtt())
+            #expect(late.verdict == .ineligible)
+            #expect(late.conditions.contains { $0.data == "Bắt đầu công tác ngày 02/03/2018: 9 tháng đến hết năm 2018" })
+            res = try await api(app, .PUT, "/api/v1/register/people/\(person.id)", token: officer, json: P(fullName: "Lê Văn Mới", unitID: congan.id!.uuidString, serviceStart: "2018-03-01"))
+            #expect(res.status == .ok)
+            #expect(try await ldtt()?.verdict == .eligible)
+            // Not recorded and nothing earlier: needs data, naming it.
+            res = try await api(app, .PUT, "/api/v1/register/people/\(person.id)", token: officer, json: P(fullName: "Lê Văn Mới", unitID: congan.id!.uuidString, serviceStart: nil))
+            let unknown = try #require(try await ldtt())
+            #expect(unknown.verdict == .needsData && unknown.missing.contains { $0.contains("Chưa ghi ngày bắt đầu công tác") })
+            // Bad dates: 422 with the field, nothing stored.
+            for bad in ["31/02/2018", "2099-01-01", "01/01/1900", "hôm qua"] {
+                res = try await api(app, .PUT, "/api/v1/register/people/\(person.id)", token: officer, json: P(fullName: "Lê Văn Mới", unitID: congan.id!.uuidString, serviceStart: bad))
+                #expect(res.status == .unprocessableEntity, "\(bad)")
+            }
+            #expect(try await Person.find(person.id, on: app.db)?.serviceStart == nil)
+            // The demo's people have theirs.
+            #expect(try await Person.query(on: app.db).filter(\.$serviceStart != nil).count() >= 27)
+        }
+    }
+
     @Test("A province catalogue that does not load stops the start with file and line")
     func badCatalogue() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tinh-\(UUID()).yaml")

@@ -41,7 +41,7 @@ public struct CaseFileReader {
             guard (1945...2200).contains(d.year) else { throw fail(path, "ngày \(d.vietnamese) không hợp lệ") }
         }
 
-        let subject = try object(root["subject"] ?? NSNull(), "subject", allowed: ["type", "name", "gender", "armedForces"])
+        let subject = try object(root["subject"] ?? NSNull(), "subject", allowed: ["type", "name", "gender", "armedForces", "serviceStart"])
         guard let typeRaw = subject["type"] as? String, let type = SubjectType(rawValue: typeRaw) else {
             throw fail("subject.type", "phải là \"individual\" hoặc \"collective\"")
         }
@@ -208,6 +208,15 @@ public struct CaseFileReader {
                                awards: awards, initiatives: initiatives, disciplines: disciplines, freezes: freezes, memberStats: stats,
                                ledBloc: led, candidates: candidates, regime: regime)
         result.armedForces = armedForces
+        if let start = try day(subject["serviceStart"], "subject.serviceStart", required: false) {
+            try checkDay(start, "subject.serviceStart")
+            if type == .collective { throw fail("subject.serviceStart", "chỉ dùng cho cá nhân") }
+            if start > asOf { throw fail("subject.serviceStart", "ngày bắt đầu công tác \(start.vietnamese) sau ngày xét \(asOf.vietnamese)") }
+            result.serviceStart = start
+        }
+        // A list left out is "not recorded"; an empty list is "none" (docs/eligibility.md).
+        if root["initiatives"] == nil || root["initiatives"] is NSNull { result.initiativesRecorded = .none }
+        if root["disciplines"] == nil || root["disciplines"] is NSNull { result.disciplinesRecorded = .none }
         return result
     }
 

@@ -97,6 +97,10 @@ public indirect enum Condition: Sendable, Hashable {
     case ledBloc
     /// Meets the rule of another award in the same year and regime.
     case eligibleFor(kind: String)
+    /// An individual in service at least `months` full months by the end of the evaluation year (people recruited
+    /// later are not considered for LĐTT/CSTT): from the start-of-service date, or, without it, from facts of an
+    /// earlier year that show the person was in service before the year began.
+    case inServiceMonths(Int)
 }
 
 /// A condition with its legal citation and how sure we are of it.

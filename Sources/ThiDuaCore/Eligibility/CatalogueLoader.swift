@@ -191,7 +191,7 @@ struct CatalogueLoader {
 
     static let conditionKinds: Set<String> = ["all", "any", "rating", "holds", "streak", "ratingStreak", "ratingCount", "count", "initiatives",
                                               "earlier", "noDiscipline", "noFreeze", "memberShare", "allMembersCompleted", "membersWithCSTDCS",
-                                              "noMemberDisciplined", "ledBloc", "eligibleFor"]
+                                              "noMemberDisciplined", "ledBloc", "eligibleFor", "inServiceMonths"]
     static let modifiers: Set<String> = ["cites", "confidence", "text", "onlyIf", "years", "every", "times", "within", "before", "atLeast", "moreThan"]
     /// Modifiers any condition takes.
     static let common: Set<String> = ["cites", "confidence", "text", "onlyIf"]
@@ -257,6 +257,9 @@ struct CatalogueLoader {
             guard let v = Int(value.text ?? ""), v >= 1 else { throw fail(value.line, "membersWithCSTDCS: số người phải từ 1 trở lên") }
             c = .membersWithCSTDCS(atLeast: v); allowedModifiers = []
         case "eligibleFor": c = .eligibleFor(kind: try award(value)); allowedModifiers = []
+        case "inServiceMonths":
+            guard let v = Int(value.text ?? ""), (1...120).contains(v) else { throw fail(value.line, "inServiceMonths: số tháng phải từ 1 đến 120") }
+            c = .inServiceMonths(v); allowedModifiers = []
         default: throw fail(node.line, "loại điều kiện “\(kind)” không hỗ trợ")
         }
         for key in m.keys where Self.modifiers.contains(key) && !Self.common.contains(key) && !allowedModifiers.contains(key) {

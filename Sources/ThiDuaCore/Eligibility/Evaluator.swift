@@ -271,6 +271,21 @@ struct Facts {
 
     @inline(__always) func counts(_ year: Int) -> Bool { year > disciplineCutoff }
 
+    /// In service `months` full months by the end of the evaluation year: from the start-of-service date, else from a
+    /// rating, award or initiative of an earlier year (service began before the year); else unknown. Collectives: met.
+    func inService(_ months: Int) -> (Tri, String) {
+        let y = c.evaluationYear
+        guard c.subjectType == .individual else { return (.met, "Không áp dụng cho tập thể") }
+        if let start = c.serviceStart {
+            let n = serviceMonths(from: start, toEndOf: y)
+            return (n >= months ? .met : .notMet, "Bắt đầu công tác ngày \(start.vietnamese): \(max(n, 0)) tháng đến hết năm \(y)")
+        }
+        let earlier = [c.ratings.keys.filter { $0 < y }.max(), c.awards.filter { $0.year < y }.map(\.year).max(), c.initiatives.filter { $0.year < y }.map(\.year).max()]
+            .compactMap { $0 }.max()
+        if let e = earlier { return (.met, "Có dữ liệu năm \(e) trong sổ: đã công tác trước năm \(y)") }
+        return (.unknown, "Chưa ghi ngày bắt đầu công tác (tuyển dụng) và chưa có dữ liệu năm trước")
+    }
+
     /// The last merit award of one of `kinds` (or of a sector kind of the same level) before the evaluation year, or
     /// in it when it is another kind than `award` (the award judged may already be in the register): its achievement
     /// years are used up for a rule with an interval (`IntervalRule`). Ties broken by year, kind and decision, so input
@@ -379,7 +394,9 @@ struct Quick {
             for i in facts.initiatives where i.fact.scope >= scope && i.fact.year <= y && i.fact.year > y - within && i.fact.year > floor {
                 if i.usable(by: award, year: y) { n += 1 }
             }
-            return n >= times ? .met : .notMet
+            if n >= times { return .met }
+            for yr in (y - within + 1)...y where yr > floor && !c.initiativesRecorded.covers(yr) { return .unknown }
+            return .notMet
         case .earlier(let kind, let before):
             guard let m = facts.merit[kind] else { return .notMet }
             let limit = y - before
@@ -389,6 +406,7 @@ struct Quick {
         case .noDiscipline(let n):
             let first = y - n + 1
             for d in c.disciplines where d.from.year <= y && (d.to?.year ?? Int.max) >= first { return .notMet }
+            for yr in first...y where !c.disciplinesRecorded.covers(yr) { return .unknown }
             return .met
         case .noFreeze:
             for f in c.freezes where f.from <= c.asOf && (f.to.map { c.asOf <= $0 } ?? true) { return .notMet }
@@ -409,6 +427,8 @@ struct Quick {
         case .ledBloc:
             guard let led = c.ledBloc else { return .unknown }
             return led.contains(y) ? .met : .notMet
+        case .inServiceMonths(let months):
+            return facts.inService(months).0
         case .eligibleFor(let kind):
             if evaluator.offTrack(kind, c) { return .notMet }
             guard nesting < 4, let plan = evaluator.plan(kind, regime: regime, subject: c.subjectType) else { return .unknown }
@@ -606,10 +626,12 @@ struct Run {
             for i in facts.initiatives where i.fact.scope >= scope && i.fact.year <= y && i.fact.year > y - within && counts(i.fact.year) {
                 if i.usable(by: award, year: y) { usable.append(i.fact) } else { used.append(i.fact) }
             }
-            let tri: Tri = usable.count >= times ? .met : .notMet
+            let unrecorded = usable.count >= times ? [] : ((y - within + 1)...y).filter { counts($0) && !c.initiativesRecorded.covers($0) }
+            let tri: Tri = usable.count >= times ? .met : unrecorded.isEmpty ? .notMet : .unknown
             let consumes = tri == .met ? Set(usable.prefix(times).map(\.id)) : []
             guard explain else { return (tri, "", "", consumes) }
             var parts: [String] = []
+            if !unrecorded.isEmpty { parts.append("chưa ghi sáng kiến năm \(years(unrecorded)) (không rõ có hay không): ghi các sáng kiến, hoặc ghi là không có") }
             parts.append(usable.isEmpty ? "Không có sáng kiến dùng được" : "Dùng được: " + usable.map { "\($0.label) (\($0.year), \($0.scope.label))" }.joined(separator: "; "))
             if !used.isEmpty { parts.append("đã dùng cho khen thưởng khác, không tính lại: " + used.map { "\($0.label) → \($0.usedBy ?? "")" }.joined(separator: "; ")) }
             let span = within == 1 ? "năm \(y)" : "\(y - within + 1)–\(y)"
@@ -627,11 +649,13 @@ struct Run {
         case .noDiscipline(let n):
             let first = y - n + 1
             let hits = c.disciplines.filter { d in d.from.year <= y && (d.to?.year ?? Int.max) >= first }
-            let tri: Tri = hits.isEmpty ? .met : .notMet
+            let unrecorded = hits.isEmpty ? (first...y).filter { !c.disciplinesRecorded.covers($0) } : []
+            let tri: Tri = !hits.isEmpty ? .notMet : unrecorded.isEmpty ? .met : .unknown
             guard explain else { return (tri, "", "", []) }
             let span = n == 1 ? "năm \(y)" : "\(first)–\(y)"
-            return (tri, "Không bị kỷ luật trong \(span)",
-                    hits.isEmpty ? "Không có kỷ luật" : hits.sorted { $0.from < $1.from }.map { "\($0.form) từ \($0.from.vietnamese) đến \($0.to?.vietnamese ?? "nay")" }.joined(separator: "; "), [])
+            let data = !hits.isEmpty ? hits.sorted { $0.from < $1.from }.map { "\($0.form) từ \($0.from.vietnamese) đến \($0.to?.vietnamese ?? "nay")" }.joined(separator: "; ")
+                : unrecorded.isEmpty ? "Không có kỷ luật" : "Chưa ghi kỷ luật năm \(years(unrecorded)) (không rõ có hay không): ghi các kỷ luật, hoặc ghi là không có"
+            return (tri, "Không bị kỷ luật trong \(span)", data, [])
 
         case .noFreeze:
             let day = c.asOf
@@ -669,6 +693,11 @@ struct Run {
             let text = explain ? "Là đơn vị dẫn đầu khối thi đua năm \(y)" : ""
             guard let led = c.ledBloc else { return (.unknown, text, "Chưa ghi kết quả suy tôn dẫn đầu khối", []) }
             return (led.contains(y) ? .met : .notMet, text, explain ? (led.contains(y) ? "Dẫn đầu khối năm \(y)" : "Không dẫn đầu khối năm \(y)") : "", [])
+
+        case .inServiceMonths(let months):
+            let (tri, data) = facts.inService(months)
+            guard explain else { return (tri, "", "", []) }
+            return (tri, "Đã công tác từ \(months) tháng trở lên tính đến hết năm \(y) (người mới tuyển dụng dưới \(months) tháng không xét)", data, [])
 
         case .eligibleFor(let kind):
             let text = explain ? "Đạt tiêu chuẩn “\(name(kind))” năm \(y)" : ""

@@ -179,6 +179,24 @@ public struct MemberStats: Sendable, Hashable {
     }
 }
 
+/// Which years of a kind of fact are fully recorded, so that "none recorded" can be told from "none" (issue #10 part 5):
+/// every year (a case file that gives the list, even empty: "none"), no year (a case file that omits it: "not
+/// recorded"), or the years a register marks as fully recorded.
+public enum RecordedYears: Sendable, Hashable {
+    case all
+    case none
+    case years(Set<Int>)
+
+    public func covers(_ year: Int) -> Bool {
+        switch self { case .all: true; case .none: false; case .years(let s): s.contains(year) }
+    }
+}
+
+/// Full months of service from `start` to the end of `year` (31/12): a start on the 1st counts its month.
+public func serviceMonths(from start: Day, toEndOf year: Int) -> Int {
+    (year - start.year) * 12 + (12 - start.month) + (start.day == 1 ? 1 : 0)
+}
+
 /// Everything the evaluator knows about one subject: the case file, or a person or unit of the register.
 public struct EligibilityCase: Sendable {
     public var evaluationYear: Int
@@ -200,6 +218,12 @@ public struct EligibilityCase: Sendable {
     public var candidates: [String]
     /// Force a regime instead of choosing it from `asOf`.
     public var regime: String?
+    /// Which years' initiatives and disciplines are fully recorded: where a year is not, a rule that would fail for
+    /// lack of them answers `needs_data` naming what to record (`RecordedYears`).
+    /// When the individual started service (recruitment), if recorded.
+    public var serviceStart: Day? = nil
+    public var initiativesRecorded: RecordedYears = .all
+    public var disciplinesRecorded: RecordedYears = .all
 
     public init(evaluationYear: Int, asOf: Day, subjectType: SubjectType, name: String = "", gender: Gender? = nil,
                 ratings: [Int: TaskRating] = [:], awards: [AwardFact] = [], initiatives: [InitiativeFact] = [],

@@ -9,8 +9,10 @@ public struct ImportContext: Sendable {
         }
     }
     public struct Person: Sendable { public var id: UUID; public var unitID: UUID; public var fullName: String; public var gender: Gender?; public var birthYear: Int?; public var position: String?
-        public init(id: UUID, unitID: UUID, fullName: String, gender: Gender?, birthYear: Int?, position: String?) {
+        public var serviceStart: Day?
+        public init(id: UUID, unitID: UUID, fullName: String, gender: Gender?, birthYear: Int?, position: String?, serviceStart: Day? = nil) {
             self.id = id; self.unitID = unitID; self.fullName = fullName; self.gender = gender; self.birthYear = birthYear; self.position = position
+            self.serviceStart = serviceStart
         }
     }
 
@@ -46,7 +48,8 @@ public struct ImportPlan: Sendable {
     public struct NewUnit: Sendable { public var line: Line; public var officialName: String; public var shortName: String?; public var kind: UnitKind; public var sector: String? }
     /// A unit of the file that is already in the register, with what the file says of it.
     public struct UnitUpdate: Sendable { public var line: Line; public var id: UUID; public var shortName: String?; public var kind: UnitKind; public var sector: String? }
-    public struct PersonRow: Sendable { public var line: Line; public var existing: UUID?; public var unit: ImportUnitRef; public var fullName: String; public var gender: Gender?; public var birthYear: Int?; public var position: String? }
+    public struct PersonRow: Sendable { public var line: Line; public var existing: UUID?; public var unit: ImportUnitRef; public var fullName: String; public var gender: Gender?; public var birthYear: Int?; public var position: String?
+        public var serviceStart: Day? = nil }
     public struct Rating: Sendable { public var line: Line; public var subject: ImportSubjectRef; public var year: Int; public var rating: TaskRating }
     public struct Award: Sendable { public var line: Line; public var subject: ImportSubjectRef; public var kind: String; public var year: Int; public var type: AwardType; public var decision: String?; public var date: Day?; public var issuer: String?; public var periodFrom: Int? = nil }
     public struct Initiative: Sendable { public var line: Line; public var subject: ImportSubjectRef; public var title: String; public var year: Int; public var scope: InitiativeScope; public var recognisedBy: String?; public var date: Day? }
@@ -356,6 +359,8 @@ public struct ImportPlanner {
         let gender = row.choice(.gender, [(names: ["Nữ", "female", "F"], value: Gender.female), (names: ["Nam", "male", "M"], value: Gender.male)], label: "Giới tính")
         let birth = row.int(.birthYear, context.birthYears, label: "Năm sinh")
         let position = row.text(.position, max: 120)
+        let start = row.day(.serviceStart, notAfter: context.today, label: "Ngày bắt đầu công tác")
+        if let start, start.year < 1950 { row.fail(.serviceStart, "Ngày bắt đầu công tác phải từ năm 1950.") }
         guard row.problems.isEmpty, let unit, let name else { return }
         let nameKey = VietnameseText.searchKey(name)
         guard unique(&row, "person|\(unit)|\(nameKey)|\(birth.map(String.init) ?? "-")", "“\(name)”\(birth.map { " sinh năm \($0)" } ?? "") trong cùng đơn vị", &state) else { return }
@@ -372,10 +377,10 @@ public struct ImportPlanner {
         }
         if known.count > 1 { row.fail(.birthYear, "đơn vị có \(known.count) người tên “\(name)”: ghi Năm sinh để biết là ai."); return }
         if case .person(let id)? = known.first?.0 {
-            plan.people.append(.init(line: line, existing: id, unit: unit, fullName: name, gender: gender, birthYear: birth, position: position))
+            plan.people.append(.init(line: line, existing: id, unit: unit, fullName: name, gender: gender, birthYear: birth, position: position, serviceStart: start))
         } else {
             let index = plan.people.count
-            plan.people.append(.init(line: line, existing: nil, unit: unit, fullName: name, gender: gender, birthYear: birth, position: position))
+            plan.people.append(.init(line: line, existing: nil, unit: unit, fullName: name, gender: gender, birthYear: birth, position: position, serviceStart: start))
             state.people[unit, default: [:]][nameKey, default: []].append((.newPerson(index), birth))
         }
     }

@@ -33,7 +33,9 @@ public enum ImportSheetKind: String, CaseIterable, Sendable, Codable {
                     .init(.fullName, "Họ và tên", required: true, example: "Nguyễn Văn An"),
                     .init(.gender, "Giới tính", example: "Nam", note: "Nam hoặc Nữ"),
                     .init(.birthYear, "Năm sinh", example: "1980"),
-                    .init(.position, "Chức vụ", example: "Phó Trưởng phòng")]
+                    .init(.position, "Chức vụ", example: "Phó Trưởng phòng"),
+                    .init(.serviceStart, "Ngày bắt đầu công tác", example: "01/09/2005",
+                          note: "dd/MM/yyyy; người mới tuyển dụng trong năm không được xét LĐTT/CSTT nếu chưa đủ thời gian")]
         case .ratings:
             return subject + [.init(.year, "Năm", required: true, example: "2023"),
                               .init(.rating, "Xếp loại", required: true, example: "Hoàn thành tốt nhiệm vụ", note: "HTXSNV, HTTNV, HTNV, KHTNV hoặc tên đầy đủ")]
@@ -68,7 +70,7 @@ public enum ImportSheetKind: String, CaseIterable, Sendable, Codable {
 
 public enum ImportField: String, Sendable, Codable {
     case officialName, shortName, unitKind, sector
-    case unit, fullName, gender, birthYear, position
+    case unit, fullName, gender, birthYear, position, serviceStart
     case year, rating, award, awardType, decision, date, issuer, periodFrom
     case title, scope, recognisedBy
     case detail, from, to

@@ -9,8 +9,10 @@ public enum RegisterExport {
         }
     }
     public struct PersonRow: Sendable { public var id: UUID; public var unitID: UUID; public var fullName: String; public var gender: Gender?; public var birthYear: Int?; public var position: String?
-        public init(id: UUID, unitID: UUID, fullName: String, gender: Gender?, birthYear: Int?, position: String?) {
+        public var serviceStart: Day?
+        public init(id: UUID, unitID: UUID, fullName: String, gender: Gender?, birthYear: Int?, position: String?, serviceStart: Day? = nil) {
             self.id = id; self.unitID = unitID; self.fullName = fullName; self.gender = gender; self.birthYear = birthYear; self.position = position
+            self.serviceStart = serviceStart
         }
     }
     /// A fact's owner: "u:<id>" or "p:<id>", as the register keys them.
@@ -45,7 +47,8 @@ public enum RegisterExport {
                 for p in people {
                     guard let u = unitByID[p.unitID] else { continue }
                     let v: [ImportField: ImportCell] = [.unit: .text(u.officialName), .fullName: .text(p.fullName), .gender: text(p.gender.map { $0 == .male ? "Nam" : "Nữ" }),
-                                                        .birthYear: p.birthYear.map { .number(Double($0)) } ?? .empty, .position: text(p.position)]
+                                                        .birthYear: p.birthYear.map { .number(Double($0)) } ?? .empty, .position: text(p.position),
+                                                        .serviceStart: text(p.serviceStart?.vietnamese)]
                     rows.append((columns.map { v[$0.field] ?? .empty }, VietnameseText.collationKey(u.officialName + "|" + p.fullName)))
                 }
             default:

@@ -7,7 +7,7 @@ enum ThiDuaMigrations {
     static var all: [any Migration] {
         [CreateUsers(), CreateOrganisation(), CreateAPITokens(), CreateRoleGrants(), CreateAudit(), SessionRecord.migration,
          CreateRegister(), CreateCovenants(), CreateDeadlines(), CreateRegistrations(), CreateSessions(), CreateLoginThrottle(),
-         AddCovenantAuditAnchor(), AddMustChangePassword(), AddCovenantFrozenRoster(), AddAuditKeyID(), AddRegisterIndexes(), CreateScoring(), CreateScoringAppeals(), CreateScoreEvidence(), CreateBallots(), AddBallotQuorum(), AddAwardPeriod()]
+         AddCovenantAuditAnchor(), AddMustChangePassword(), AddCovenantFrozenRoster(), AddAuditKeyID(), AddRegisterIndexes(), CreateScoring(), CreateScoringAppeals(), CreateScoreEvidence(), CreateBallots(), AddBallotQuorum(), AddAwardPeriod(), AddServiceStart()]
     }
 
     static func register(_ app: Application) {

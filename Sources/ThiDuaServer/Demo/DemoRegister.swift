@@ -112,6 +112,8 @@ enum DemoRegister {
                 added += 1
                 let person = Person(fullName: name, gender: name.contains(" Thị ") ? Gender.female.rawValue : Gender.male.rawValue,
                                     birthYear: 1968 + (n * 7) % 25, unitID: unitID, position: profile.position)
+                // Recruited at 23–25, on the first of a month.
+                person.serviceStart = Day(person.birthYear! + 23 + n % 3, 1 + (n * 5) % 12, 1).description
                 try await person.create(on: db)
                 try await audit.created("person", person.id, PersonSnapshot(person))
                 var h = History()

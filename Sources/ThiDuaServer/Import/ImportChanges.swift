@@ -13,7 +13,7 @@ extension ImportService {
         var newUnits: [Unit] = []
         var unitUpdates: [(UUID, String?, UnitKind, String?)] = []
         var newPeople: [Person] = []
-        var personUpdates: [(UUID, Gender?, Int?, String?)] = []
+        var personUpdates: [(UUID, Gender?, Int?, String?, Day?)] = []
         var newRatings: [RatingRecord] = []
         var ratingUpdates: [(UUID, TaskRating)] = []
         var newAwards: [AwardRecordModel] = []
@@ -53,11 +53,13 @@ extension ImportService {
             for (i, p) in plan.people.enumerated() {
                 if let id = p.existing, let old = people[id] {
                     let gender = p.gender ?? old.gender, birth = p.birthYear ?? old.birthYear, position = p.position ?? old.position
-                    if gender == old.gender && birth == old.birthYear && position == old.position { c.count(.people, \.unchanged); continue }
-                    c.personUpdates.append((id, gender, birth, position))
+                    let start = p.serviceStart ?? old.serviceStart
+                    if gender == old.gender && birth == old.birthYear && position == old.position && start == old.serviceStart { c.count(.people, \.unchanged); continue }
+                    c.personUpdates.append((id, gender, birth, position, start))
                     c.count(.people, \.changed)
                 } else if let unit = unitID(p.unit) {
                     let person = Person(fullName: p.fullName, gender: p.gender?.rawValue, birthYear: p.birthYear, unitID: unit, position: p.position)
+                    person.serviceStart = p.serviceStart?.description
                     person.id = UUID()
                     newPersonIDs[i] = person.id
                     c.newPeople.append(person)
@@ -168,8 +170,9 @@ extension ImportService {
                 updated()
             }
             try await batches(newPeople)
-            for (id, gender, birth, position) in personUpdates {
-                try await Person.query(on: db).filter(\.$id == id).set(\.$gender, to: gender?.rawValue).set(\.$birthYear, to: birth).set(\.$position, to: position).update()
+            for (id, gender, birth, position, start) in personUpdates {
+                try await Person.query(on: db).filter(\.$id == id).set(\.$gender, to: gender?.rawValue).set(\.$birthYear, to: birth).set(\.$position, to: position)
+                    .set(\.$serviceStart, to: start?.description).update()
                 updated()
             }
             try await batches(newRatings)

@@ -78,11 +78,12 @@ enum ImportService {
             ImportContext.Unit(id: $0.id!, officialName: $0.officialName, shortName: $0.shortName, kind: $0.unitKind, sector: $0.sector)
         }
         var people: [ImportContext.Person] = []
-        for row in try await sql.raw("SELECT id, unit_id, full_name, gender, birth_year, position FROM \(ident: Person.schema)").all() {
+        for row in try await sql.raw("SELECT id, unit_id, full_name, gender, birth_year, position, service_start FROM \(ident: Person.schema)").all() {
             people.append(.init(id: try row.decode(column: "id", as: UUID.self), unitID: try row.decode(column: "unit_id", as: UUID.self),
                                 fullName: try row.decode(column: "full_name", as: String.self),
                                 gender: try row.decode(column: "gender", as: String?.self).flatMap(Gender.init(rawValue:)),
-                                birthYear: try row.decode(column: "birth_year", as: Int?.self), position: try row.decode(column: "position", as: String?.self)))
+                                birthYear: try row.decode(column: "birth_year", as: Int?.self), position: try row.decode(column: "position", as: String?.self),
+                                serviceStart: try row.decode(column: "service_start", as: String?.self).flatMap(Day.init(iso:))))
         }
         return ImportContext(catalogue: catalogue, today: caller.today, units: units, people: people, editableUnits: permission.editableUnits)
     }

@@ -14,11 +14,14 @@ final class Person: Model, @unchecked Sendable {
     @OptionalField(key: "position") var position: String?
     @Field(key: "search_text") var searchText: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// When the person started service (recruitment), "yyyy-MM-dd": people recruited late in a year are not
+    /// considered for LĐTT/CSTT (`Condition.inServiceMonths`).
+    @OptionalField(key: "service_start") var serviceStart: String?
 
     init() {}
     /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).
     var properties: [any AnyProperty] {
-        [$id, $fullName, $gender, $birthYear, $unitID, $position, $searchText, $createdAt]
+        [$id, $fullName, $gender, $birthYear, $unitID, $position, $searchText, $createdAt, $serviceStart]
     }
     init(fullName: String, gender: String?, birthYear: Int?, unitID: UUID, position: String?) {
         self.fullName = fullName
@@ -251,6 +254,17 @@ struct AddRegisterIndexes: AsyncMigration {
     func revert(on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
         for (name, _, _) in Self.indexes { try await sql.drop(index: name).run() }
+    }
+}
+
+/// A person's start of service (LĐTT/CSTT are not considered for people recruited late in the year).
+struct AddServiceStart: AsyncMigration {
+    var name: String { "0024_register_service_start" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Person.schema).field("service_start", .string).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(Person.schema).deleteField("service_start").update()
     }
 }
 

@@ -83,6 +83,8 @@ enum RegisterService {
         var type: SubjectType
         var name: String
         var gender: Gender?
+        /// A person's start of service, when recorded.
+        var serviceStart: Day? = nil
     }
 
     /// The collectives and people of `units`, in order: each unit, then its people by name (`peopleByUnit`).
@@ -102,12 +104,16 @@ enum RegisterService {
         CaseSubject(subject: .unit(id), unit: unit, type: .collective, name: unit.officialName, gender: nil)
     }
 
-    /// A person read as a row (`id`, `full_name`, `gender`) as a subject of `unit`.
+    /// A person read as a row (`personColumns`) as a subject of `unit`.
     static func personSubject(_ r: any SQLRow, unit: Unit) throws -> CaseSubject {
         CaseSubject(subject: .person(try r.decode(column: "id", as: UUID.self)), unit: unit, type: .individual,
                     name: try r.decode(column: "full_name", as: String.self),
-                    gender: try r.decode(column: "gender", as: String?.self).flatMap(Gender.init(rawValue:)))
+                    gender: try r.decode(column: "gender", as: String?.self).flatMap(Gender.init(rawValue:)),
+                    serviceStart: try r.decode(column: "service_start", as: String?.self).flatMap(Day.init(iso:)))
     }
+
+    /// The columns `personSubject` reads.
+    static let personColumns = ["id", "full_name", "gender", "service_start"].map { SQLIdentifier($0) }
 
     /// The people of `units`, each unit's by name, as plain rows (four columns), not models, in one query per 500
     /// units: a province's 50.000 cost one light query.
@@ -117,7 +123,7 @@ enum RegisterService {
         var people: [UUID: [CaseSubject]] = [:]
         for start in stride(from: 0, to: ids.count, by: batchSize) {
             let chunk = Array(ids[start..<min(start + batchSize, ids.count)])
-            let rows = try await sql.select().columns(["id", "full_name", "gender", "unit_id"].map { SQLIdentifier($0) }).from(Person.schema)
+            let rows = try await sql.select().columns(personColumns + [SQLIdentifier("unit_id")]).from(Person.schema)
                 .where(SQLIdentifier("unit_id"), .in, chunk).orderBy("full_name").orderBy("id").all()
             for r in rows {
                 let unitID = try r.decode(column: "unit_id", as: UUID.self)
@@ -157,7 +163,7 @@ enum RegisterService {
         // Units covered whole: in one query (per 500). Units covered in part (the first and the last): LIMIT/OFFSET.
         var people = try await peopleByUnit(covered.filter { $0.whole && !$0.people.isEmpty }.map(\.unit), on: sql)
         for c in covered where !c.whole && !c.people.isEmpty {
-            let rows = try await sql.select().columns(["id", "full_name", "gender"].map { SQLIdentifier($0) }).from(Person.schema)
+            let rows = try await sql.select().columns(personColumns).from(Person.schema)
                 .where(SQLIdentifier("unit_id"), .equal, c.id).orderBy("full_name").orderBy("id").limit(c.people.count).offset(c.people.lowerBound).all()
             people[c.id] = try rows.map { try personSubject($0, unit: c.unit) }
         }
@@ -225,6 +231,7 @@ enum RegisterService {
     static func makeCase(_ s: CaseSubject, facts: SubjectFacts, evaluationYear: Int, asOf: Day) -> EligibilityCase {
         var c = EligibilityCase(evaluationYear: evaluationYear, asOf: asOf, subjectType: s.type, name: s.name, gender: s.gender)
         c.armedForces = s.unit.unitKind == .armedForces
+        c.serviceStart = s.serviceStart
         for r in facts.ratings { if let v = TaskRating(rawValue: r.rating) { c.ratings[r.year] = v } }
         c.awards = facts.awards.map {
             AwardFact(kind: $0.kind, year: $0.year, type: AwardType(rawValue: $0.awardType) ?? .merit, decision: $0.decision,
@@ -262,6 +269,15 @@ enum RegisterService {
         var birthYear: Int?
         var unitID: String?
         var position: String?
+        /// "Ngày bắt đầu công tác": yyyy-MM-dd or dd/MM/yyyy; empty clears it.
+        var serviceStart: String?
+    }
+
+    /// The start of service as typed: a real date, not before 1950 nor after today.
+    static func serviceStart(_ raw: String?, req: Request) throws -> String? {
+        guard let d = try day(raw, field: "serviceStart", label: "Ngày bắt đầu công tác", required: false, notAfter: today(req)) else { return nil }
+        guard d.year >= 1950 else { throw DomainError.invalid("Ngày bắt đầu công tác phải từ năm 1950.", field: "serviceStart") }
+        return d.description
     }
 
     static func createPerson(_ input: PersonInput, req: Request) async throws -> Person {
@@ -277,6 +293,7 @@ enum RegisterService {
         }
         let p = Person(fullName: name, gender: gender?.rawValue, birthYear: input.birthYear, unitID: unitID,
                        position: try Validate.optional(input.position, field: "position", label: "Chức vụ", maxLength: 120))
+        p.serviceStart = try serviceStart(input.serviceStart, req: req)
         try await req.audited { db, audit in
             try await p.create(on: db)
             try await audit.created("person", p.id, PersonSnapshot(p))
@@ -304,6 +321,7 @@ enum RegisterService {
         let old = PersonSnapshot(p)
         p.fullName = name; p.gender = gender?.rawValue; p.birthYear = input.birthYear; p.unitID = unitID
         p.position = try Validate.optional(input.position, field: "position", label: "Chức vụ", maxLength: 120)
+        p.serviceStart = try serviceStart(input.serviceStart, req: req)
         p.searchText = VietnameseText.searchKey(name)
         try await req.audited { db, audit in
             try await p.save(on: db)
@@ -552,8 +570,8 @@ enum RegisterService {
 }
 
 struct PersonSnapshot: Codable, Sendable {
-    var fullName: String, gender: String?, birthYear: Int?, unitID: UUID, position: String?
-    init(_ p: Person) { fullName = p.fullName; gender = p.gender; birthYear = p.birthYear; unitID = p.unitID; position = p.position }
+    var fullName: String, gender: String?, birthYear: Int?, unitID: UUID, position: String?, serviceStart: String?
+    init(_ p: Person) { fullName = p.fullName; gender = p.gender; birthYear = p.birthYear; unitID = p.unitID; position = p.position; serviceStart = p.serviceStart }
 }
 struct RatingSnapshot: Codable, Sendable { var year: Int; var rating: String }
 struct AwardSnapshot: Codable, Sendable {

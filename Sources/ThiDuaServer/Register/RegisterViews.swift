@@ -37,6 +37,9 @@ struct PersonDTO: Content, Sendable {
     var unitID: UUID
     var unitName: String
     var position: String?
+    /// Start of service, yyyy-MM-dd; as the pages show it, dd/MM/yyyy.
+    var serviceStart: String?
+    var serviceStartText: String?
     var history: HistoryDTO?
 }
 
