@@ -314,6 +314,9 @@ struct SecondReadingTests {
         let same = try Engine.result(bkTinh.replacingOccurrences(of: " OTHER", with: #", {"kind": "BK_BCA", "year": 2024, "periodFrom": 2023}"#), "BK_TINH")
         #expect(same.verdict == .ineligible)
         #expect(same.conditions.first?.data.contains("BK_BCA năm 2024") == true, "\(same.conditions.first?.data ?? "")")
+        // The register lists the province's kinds first, then the ministries'; registration offers the province's only.
+        #expect(c.registerCodes.prefix(c.provincialCodes.count) == c.provincialCodes[...] && c.registerCodes.count == c.awardCodes.count)
+        #expect(!c.provincialCodes.contains("BK_BCA") && c.provincialCodes.contains("BK_TINH"))
         // A sector kind must name a kind of the catalogue with the same subjects.
         #expect(CatalogueTests().loadError(CatalogueTests().header + "\n  - code: BK_X\n    name: X\n    category: form\n    subject: individual\n    sameLevelAs: KHONG\n")
                     .contains("sameLevelAs: mã danh hiệu “KHONG” không có trong danh mục"))

@@ -298,6 +298,16 @@ import VaporTesting
             #expect(try await Person.find(person.id, on: app.db)?.serviceStart == nil)
             // The demo's people have theirs.
             #expect(try await Person.query(on: app.db).filter(\.$serviceStart != nil).count() >= 27)
+            // The form: an empty birth year is no value; a date that is no date answers the form again with the reason.
+            let b = try Browser(app)
+            try await b.login("canbo.congan", TestAccounts.demoPassword)
+            try await b.get("/register/people/new")
+            let bad = try await b.post("/register/people", ["fullName": "Trần Văn Mẫu", "unitID": congan.id!.uuidString, "birthYear": "", "serviceStart": "31/02/2018"])
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("Ngày bắt đầu công tác: ngày không hợp lệ") && bad.body.string.contains("Trần Văn Mẫu"))
+            let good = try await b.post("/register/people", ["fullName": "Trần Văn Mẫu", "unitID": congan.id!.uuidString, "birthYear": "", "serviceStart": "01/03/2018"])
+            #expect(good.status == .seeOther)
+            let created = try #require(try await Person.query(on: app.db).filter(\.$fullName == "Trần Văn Mẫu").first())
+            #expect(created.serviceStart == "2018-03-01" && created.birthYear == nil)
         }
     }
 

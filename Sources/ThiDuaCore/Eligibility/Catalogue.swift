@@ -208,6 +208,12 @@ public struct Catalogue: Sendable {
     var ruleIndex: [String: [String: Int]]
 
     public var awardCodes: [String] { awards.keys.sorted() }
+    /// The province's own kinds (no `issuer`), by code: what a unit registers for and a dossier proposes.
+    public var provincialCodes: [String] { awardCodes.filter { awards[$0]?.issuer == nil } }
+    /// Every kind, the province's first and then the ministries' and sectors' (by issuer): the register's choice list.
+    public var registerCodes: [String] {
+        provincialCodes + awardCodes.filter { awards[$0]?.issuer != nil }.sorted { (awards[$0]!.issuer!, $0) < (awards[$1]!.issuer!, $1) }
+    }
 
     public func regime(for day: Day) -> Regime? {
         regimes.filter { $0.covers(day) }.max { $0.from < $1.from }

@@ -20,7 +20,7 @@ struct RegisterController {
         pages.on(.GET, "register", "units", ":unitID", policy: readers) { req in try await self.subjectPage(req, .collective) }
         pages.on(.POST, "register", "people", ":personID", policy: writers) { req in
             let p = try await RegisterService.person(req)
-            try await RegisterService.updatePerson(p, try req.content.decode(RegisterService.PersonInput.self), req: req)
+            try await RegisterService.updatePerson(p, try self.formInput(req, as: RegisterService.PersonInput.self), req: req)
             Pages.flash(req, "Đã lưu thông tin của “\(p.fullName)”.")
             return req.redirect(to: RegisterPath.subject(.person(try p.requireID())).url)
         }
@@ -179,7 +179,7 @@ struct RegisterController {
     }
 
     @Sendable func createPersonForm(_ req: Request) async throws -> Response {
-        let input = try req.content.decode(RegisterService.PersonInput.self)
+        let input = try formInput(req, as: RegisterService.PersonInput.self)
         do {
             let p = try await RegisterService.createPerson(input, req: req)
             Pages.flash(req, "Đã thêm “\(p.fullName)” vào sổ khen thưởng.")
@@ -281,7 +281,7 @@ struct RegisterController {
             timeline: timeline, history: history,
             eligibility: RegisterViews.eligibility(report, initiativeTitles: titles),
             canEdit: req.principal?.canEditUnit(unitID) ?? false,
-            awardOptions: catalogue.awardCodes.compactMap { c in catalogue.awards[c].flatMap { $0.subjects.contains(kind) ? .init(value: c, label: "\($0.name) (\(c))") : nil } },
+            awardOptions: catalogue.registerCodes.compactMap { c in catalogue.awards[c].flatMap { $0.subjects.contains(kind) ? .init(value: c, label: "\($0.name) (\(c))") : nil } },
             ratingOptions: TaskRating.allCases.reversed().map { .init(value: $0.rawValue, label: $0.label) },
             typeOptions: AwardType.allCases.map { .init(value: $0.rawValue, label: $0.label) },
             scopeOptions: InitiativeScope.allCases.map { .init(value: $0.rawValue, label: $0.label) },
@@ -293,12 +293,16 @@ struct RegisterController {
         RegisterPath.subject(subject).url([("year", try? req.query.get(String.self, at: "year")), ("asOf", try? req.query.get(String.self, at: "asOf"))])
     }
 
+    /// A form's fields as `T`: a field left empty is no value (an empty number field would not decode as a number).
+    func formInput<T: Decodable>(_ req: Request, as type: T.Type) throws -> T {
+        let fields = try req.content.decode([String: String].self).filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
+        return try URLEncodedFormDecoder().decode(T.self, from: try URLEncodedFormEncoder().encode(fields))
+    }
+
     @Sendable func addFactForm(_ req: Request, _ kind: SubjectType) async throws -> Response {
         let (subject, unitID, _) = try await RegisterService.subject(req, kind: kind)
         try await RegisterService.requireEdit(unitID, fact: try factKind(req), .add, req: req)
-        // A field left empty in the form is no value (an empty number field would not decode as a number).
-        let fields = try req.content.decode([String: String].self).filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
-        let input = try URLEncodedFormDecoder().decode(RegisterService.FactInput.self, from: try URLEncodedFormEncoder().encode(fields))
+        let input = try formInput(req, as: RegisterService.FactInput.self)
         let what = try await RegisterService.addFact(try factKind(req), input, subject: subject, type: kind, req: req)
         Pages.flash(req, "Đã ghi \(what).")
         return req.redirect(to: back(req, kind, subject))

@@ -96,10 +96,10 @@ struct RegistrationController {
         let deadline = try await DeadlineService.list(year: year, req: req).first { $0.phase == EmulationPhase.registration.rawValue }?.due
         return try await Pages.render(req, "registration/unit", title: "Đăng ký thi đua \(year) – \(unit.shortName)", UnitPage(
             r: r, canEdit: req.principal?.canEditUnit(unit.id!) ?? false,
-            collectiveOptions: catalogue.awardCodes.compactMap { c in
+            collectiveOptions: catalogue.provincialCodes.compactMap { c in
                 catalogue.awards[c].flatMap { $0.subjects.contains(.collective) ? .init(value: c, label: "\($0.name) (\(c))", checked: r.collectiveTargets.contains(c)) : nil }
             },
-            individualCodes: catalogue.awardCodes.filter { catalogue.awards[$0]?.subjects.contains(.individual) == true }.joined(separator: ", "),
+            individualCodes: catalogue.provincialCodes.filter { catalogue.awards[$0]?.subjects.contains(.individual) == true }.joined(separator: ", "),
             individualsText: r.individuals.map { "\($0.fullName) | \($0.position ?? "") | \($0.target)" }.joined(separator: "\n"),
             deadline: deadline))
     }
