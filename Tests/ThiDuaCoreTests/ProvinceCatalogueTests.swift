@@ -189,6 +189,10 @@ struct ProvinceCatalogueTests {
         let rule = "rules:\n  - award: LDTT\n    regimes: [LAW2022_ND98]\n    when:\n      rating: HTXSNV\n      cites: a\n      confidence: confirmed\n      onlyIf: PARAM\n"
         #expect(loadError(rule.replacingOccurrences(of: "PARAM", with: "KHONG_CO")) == "tinh.yaml:7: onlyIf: tham số “KHONG_CO” không có cho chế độ LAW2022_ND98")
         #expect(loadError(rule.replacingOccurrences(of: "PARAM", with: "CO_CP_QUOTA_PERCENT")).contains("phải là true hoặc false (đang là số 20)"))
+        // Windows of years stay within the engine's 64 years, so that no year arithmetic can overflow.
+        let window = "rules:\n  - award: LDTT\n    regimes: [LAW2022_ND98]\n    when:\n      initiatives: grassroots\n      times: 1\n      within: WITHIN\n      cites: a\n      confidence: confirmed\n"
+        #expect(loadError(window.replacingOccurrences(of: "WITHIN", with: "9223372036854775807")) == "tinh.yaml:9: “within” phải là số nguyên từ 1 đến 60")
+        #expect(loadError(window.replacingOccurrences(of: "WITHIN", with: "60")) == "")
     }
 
     @Test("The example province file under docs/examples loads on top of the shipped catalogue and changes what it says it changes")

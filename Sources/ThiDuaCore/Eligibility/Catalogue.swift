@@ -212,7 +212,8 @@ public struct Catalogue: Sendable {
     public var provincialCodes: [String] { awardCodes.filter { awards[$0]?.issuer == nil } }
     /// Every kind, the province's first and then the ministries' and sectors' (by issuer): the register's choice list.
     public var registerCodes: [String] {
-        provincialCodes + awardCodes.filter { awards[$0]?.issuer != nil }.sorted { (awards[$0]!.issuer!, $0) < (awards[$1]!.issuer!, $1) }
+        let sector = awardCodes.compactMap { code in awards[code]?.issuer.map { ($0, code) } }.sorted { $0 < $1 }
+        return provincialCodes + sector.map(\.1)
     }
 
     public func regime(for day: Day) -> Regime? {
@@ -225,7 +226,7 @@ public struct Catalogue: Sendable {
     /// its end ThiDua gives no verdict until the catalogue gains a regime. Nil while the catalogue is good for longer
     /// or has an open-ended regime.
     public func endWarning(today: Day, months: Int = 3) -> String? {
-        guard !regimes.isEmpty, regimes.allSatisfy({ $0.to != nil }), let last = regimes.max(by: { $0.to! < $1.to! }), let end = last.to else { return nil }
+        guard let (last, end) = lastEnd else { return nil }
         let left = (end.year * 12 + end.month) - (today.year * 12 + today.month)
         guard left <= months else { return nil }
         if end < today {
@@ -234,14 +235,23 @@ public struct Catalogue: Sendable {
         return "Danh mục quy tắc chỉ áp dụng đến hết \(end.vietnamese) (\(last.name)): sau ngày đó ThiDua không kết luận được cho đến khi danh mục có chế độ mới. Cập nhật ThiDua hoặc nạp chế độ mới bằng tệp của tỉnh (THIDUA_CATALOG)."
     }
 
+    /// The regime that ends last and its end, when every regime ends (nil: one is open-ended, or there is none).
+    var lastEnd: (Regime, Day)? {
+        var last: (Regime, Day)?
+        for r in regimes {
+            guard let to = r.to else { return nil }
+            if last.map({ to > $0.1 }) ?? true { last = (r, to) }
+        }
+        return last
+    }
+
     /// Why no regime covers `day`: before the first one, or after every regime's end (the catalogue must be updated).
     public func uncoveredReason(_ day: Day) -> String {
         if let first = regimes.min(by: { $0.from < $1.from }), day < first.from {
             return "ngày xét \(day.vietnamese) trước chế độ pháp lý đầu tiên của danh mục (\(first.id) từ \(first.from.vietnamese))"
         }
-        let ends = regimes.compactMap { r in r.to.map { (r, $0) } }
-        if let last = ends.max(by: { $0.1 < $1.1 }), regimes.allSatisfy({ $0.to != nil }) {
-            return "ngày xét \(day.vietnamese) sau ngày kết thúc của mọi chế độ pháp lý trong danh mục (chế độ mới nhất \(last.0.id) đến hết \(last.1.vietnamese)): cần cập nhật ThiDua hoặc nạp chế độ mới bằng tệp của tỉnh (THIDUA_CATALOG)"
+        if let (last, end) = lastEnd {
+            return "ngày xét \(day.vietnamese) sau ngày kết thúc của mọi chế độ pháp lý trong danh mục (chế độ mới nhất \(last.id) đến hết \(end.vietnamese)): cần cập nhật ThiDua hoặc nạp chế độ mới bằng tệp của tỉnh (THIDUA_CATALOG)"
         }
         return "danh mục không có chế độ pháp lý áp dụng cho ngày xét \(day.vietnamese)"
     }

@@ -31,9 +31,10 @@ extension Catalogue {
                 var single = rule
                 single.regimes = [r]
                 single.intervals = rule.intervals.filter { $0.regimes?.contains(r) ?? true }
+                // Rules are only appended and regimes only taken off: the index of every other (award, regime, subject)
+                // stays right until the end, and a file has one rule per key (the loader refuses a second).
                 guard let i = c.ruleIndex[rule.award]?["\(r)@\(rule.subject.rawValue)"] else {
                     c.rules.append(single)
-                    c.reindex()
                     continue
                 }
                 var combined = c.rules[i]
@@ -50,7 +51,6 @@ extension Catalogue {
                 combined.note = [combined.note, rule.note.map { "\(own.name): \($0)" }].compactMap { $0 }.joined(separator: " ")
                 if combined.interval(in: r) == nil { combined.intervals += single.intervals }
                 c.rules.append(combined)
-                c.reindex()
             }
         }
         for p in own.parameters {

@@ -32,6 +32,7 @@ struct CatalogueLoader {
             pendingRequires.append(m["requires"])
         }
         var awards: [String: AwardKind] = [:]
+        var awardLines: [String: Int] = [:]
         for node in try list(top["awards"], "awards", root.line, optional: true) {
             let m = try map(node, allowed: ["code", "name", "category", "subject", "prizeMultiple", "stateLevel", "track", "sameLevelAs", "criteriaSetBy", "issuer"])
             let code = try string(m, "code", node.line)
@@ -62,14 +63,12 @@ struct CatalogueLoader {
             if m["criteriaSetBy"] != nil { kind.criteriaSetBy = try string(m, "criteriaSetBy", node.line) }
             if m["issuer"] != nil { kind.issuer = try string(m, "issuer", node.line) }
             awards[code] = kind
+            awardLines[code] = node.line
         }
         // A same-level kind names a kind of this file or of the base, with the subjects it has, and not one that is itself same-level.
         for code in awards.keys.sorted() {
             guard let target = awards[code]!.sameLevelAs else { continue }
-            let line = (try? list(top["awards"], "awards", root.line, optional: true))?.first { n in
-                if case .map(let e, _) = n { return e.contains { $0.key == "code" && $0.value.text == code } }
-                return false
-            }?.line
+            let line = awardLines[code]
             guard let t = awards[target] ?? base?.awards[target] else { throw fail(line, "sameLevelAs: mã danh hiệu “\(target)” không có trong danh mục") }
             guard t.sameLevelAs == nil, target != code else { throw fail(line, "sameLevelAs: “\(target)” phải là một danh hiệu của danh mục, không phải danh hiệu cùng cấp khác") }
             guard Set(awards[code]!.subjects).isSubset(of: t.subjects) else { throw fail(line, "sameLevelAs: \(code) xét cho đối tượng mà \(target) không xét") }
@@ -193,6 +192,8 @@ struct CatalogueLoader {
                                               "earlier", "noDiscipline", "noFreeze", "memberShare", "allMembersCompleted", "membersWithCSTDCS",
                                               "noMemberDisciplined", "ledBloc", "eligibleFor", "inServiceMonths"]
     static let modifiers: Set<String> = ["cites", "confidence", "text", "onlyIf", "years", "every", "times", "within", "before", "atLeast", "moreThan"]
+    /// What `years`, `every`, `times`, `within`, `before` and `noDiscipline` may be.
+    static let yearCounts = 1...60
     /// Modifiers any condition takes.
     static let common: Set<String> = ["cites", "confidence", "text", "onlyIf"]
 
@@ -212,12 +213,15 @@ struct CatalogueLoader {
             guard let r = TaskRating(rawValue: n.text ?? "") else { throw fail(n.line, "mã xếp loại “\(n.text ?? "")” không hợp lệ (HTXSNV, HTTNV, HTNV, KHTNV)") }
             return r
         }
-        func int(_ key: String, default d: Int? = nil, min: Int = 1) throws -> Int {
+        // Counts and windows of years stay within the engine's 64-year window, so that no year arithmetic can overflow.
+        func int(_ key: String, default d: Int? = nil) throws -> Int {
             guard let n = m[key] else {
                 if let d { return d }
                 throw fail(node.line, "điều kiện “\(kind)” cần “\(key)”")
             }
-            guard let v = Int(n.text ?? ""), v >= min else { throw fail(n.line, "“\(key)” phải là số nguyên từ \(min) trở lên") }
+            guard let v = Int(n.text ?? ""), Self.yearCounts.contains(v) else {
+                throw fail(n.line, "“\(key)” phải là số nguyên từ \(Self.yearCounts.lowerBound) đến \(Self.yearCounts.upperBound)")
+            }
             return v
         }
         let allowedModifiers: Set<String>
@@ -239,7 +243,9 @@ struct CatalogueLoader {
             c = .initiatives(scope: s, times: try int("times"), within: try int("within")); allowedModifiers = ["times", "within"]
         case "earlier": c = .earlier(kind: try award(value), before: try int("before", default: 1)); allowedModifiers = ["before"]
         case "noDiscipline":
-            guard let y = Int(value.text ?? ""), y >= 1 else { throw fail(value.line, "noDiscipline: số năm phải từ 1 trở lên") }
+            guard let y = Int(value.text ?? ""), Self.yearCounts.contains(y) else {
+                throw fail(value.line, "noDiscipline: số năm phải từ \(Self.yearCounts.lowerBound) đến \(Self.yearCounts.upperBound)")
+            }
             c = .noDiscipline(years: y); allowedModifiers = []
         case "noFreeze", "allMembersCompleted", "noMemberDisciplined", "ledBloc":
             guard value.text == "true" else { throw fail(value.line, "“\(kind)” chỉ nhận giá trị true") }

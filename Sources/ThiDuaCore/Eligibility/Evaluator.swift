@@ -238,6 +238,9 @@ struct Facts {
 
     /// Sector kinds → the catalogue kind of the same level.
     let sameLevel: [String: String]
+    /// The latest year before the evaluation year with a rating, award or initiative (an individual in service then);
+    /// looked for only when no start of service is recorded (`inService`).
+    let earlierYear: Int?
 
     init(_ c: EligibilityCase, explain: Bool, sameLevel: [String: String] = [:]) {
         self.c = c
@@ -256,6 +259,14 @@ struct Facts {
         }
         self.merit = merit
         self.nonMerit = other
+        var earlier: Int?
+        if c.subjectType == .individual && c.serviceStart == nil {
+            let y = c.evaluationYear
+            for yr in c.ratings.keys where yr < y { earlier = max(earlier ?? yr, yr) }
+            for a in c.awards where a.year < y { earlier = max(earlier ?? a.year, a.year) }
+            for i in c.initiatives where i.year < y { earlier = max(earlier ?? i.year, i.year) }
+        }
+        self.earlierYear = earlier
         var cutoff = Int.min
         for d in c.disciplines where d.from.year <= c.evaluationYear {
             // A discipline still running in the evaluation year blocks that year too.
@@ -277,12 +288,10 @@ struct Facts {
         let y = c.evaluationYear
         guard c.subjectType == .individual else { return (.met, "Không áp dụng cho tập thể") }
         if let start = c.serviceStart {
-            let n = serviceMonths(from: start, toEndOf: y)
+            let n = ServiceStart.months(from: start, toEndOf: y)
             return (n >= months ? .met : .notMet, "Bắt đầu công tác ngày \(start.vietnamese): \(max(n, 0)) tháng đến hết năm \(y)")
         }
-        let earlier = [c.ratings.keys.filter { $0 < y }.max(), c.awards.filter { $0.year < y }.map(\.year).max(), c.initiatives.filter { $0.year < y }.map(\.year).max()]
-            .compactMap { $0 }.max()
-        if let e = earlier { return (.met, "Có dữ liệu năm \(e) trong sổ: đã công tác trước năm \(y)") }
+        if let e = earlierYear { return (.met, "Có dữ liệu năm \(e) trong sổ: đã công tác trước năm \(y)") }
         return (.unknown, "Chưa ghi ngày bắt đầu công tác (tuyển dụng) và chưa có dữ liệu năm trước")
     }
 

@@ -192,9 +192,16 @@ public enum RecordedYears: Sendable, Hashable {
     }
 }
 
-/// Full months of service from `start` to the end of `year` (31/12): a start on the 1st counts its month.
-public func serviceMonths(from start: Day, toEndOf year: Int) -> Int {
-    (year - start.year) * 12 + (12 - start.month) + (start.day == 1 ? 1 : 0)
+/// A start of service (recruitment): how it counts and what the register accepts.
+public enum ServiceStart {
+    /// Full months of service from `start` to the end of `year` (31/12): a start on the 1st counts its month.
+    public static func months(from start: Day, toEndOf year: Int) -> Int {
+        (year - start.year) * 12 + (12 - start.month) + (start.day == 1 ? 1 : 0)
+    }
+
+    /// The earliest year the register takes (the form, the API and the import say the same).
+    public static let earliestYear = 1950
+    public static let tooEarly = "Ngày bắt đầu công tác phải từ năm \(earliestYear)."
 }
 
 /// Everything the evaluator knows about one subject: the case file, or a person or unit of the register.
@@ -218,10 +225,10 @@ public struct EligibilityCase: Sendable {
     public var candidates: [String]
     /// Force a regime instead of choosing it from `asOf`.
     public var regime: String?
-    /// Which years' initiatives and disciplines are fully recorded: where a year is not, a rule that would fail for
-    /// lack of them answers `needs_data` naming what to record (`RecordedYears`).
     /// When the individual started service (recruitment), if recorded.
     public var serviceStart: Day? = nil
+    /// Which years' initiatives and disciplines are fully recorded: where a year is not, a rule that would fail for
+    /// lack of them answers `needs_data` naming what to record (`RecordedYears`).
     public var initiativesRecorded: RecordedYears = .all
     public var disciplinesRecorded: RecordedYears = .all
 

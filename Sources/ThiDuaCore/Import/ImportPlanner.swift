@@ -360,7 +360,7 @@ public struct ImportPlanner {
         let birth = row.int(.birthYear, context.birthYears, label: "Năm sinh")
         let position = row.text(.position, max: 120)
         let start = row.day(.serviceStart, notAfter: context.today, label: "Ngày bắt đầu công tác")
-        if let start, start.year < 1950 { row.fail(.serviceStart, "Ngày bắt đầu công tác phải từ năm 1950.") }
+        if let start, start.year < ServiceStart.earliestYear { row.fail(.serviceStart, ServiceStart.tooEarly) }
         guard row.problems.isEmpty, let unit, let name else { return }
         let nameKey = VietnameseText.searchKey(name)
         guard unique(&row, "person|\(unit)|\(nameKey)|\(birth.map(String.init) ?? "-")", "“\(name)”\(birth.map { " sinh năm \($0)" } ?? "") trong cùng đơn vị", &state) else { return }

@@ -110,10 +110,11 @@ enum DemoRegister {
                 let name = firstNames[n % firstNames.count]
                 n += 1
                 added += 1
+                let born = 1968 + (n * 7) % 25
                 let person = Person(fullName: name, gender: name.contains(" Thị ") ? Gender.female.rawValue : Gender.male.rawValue,
-                                    birthYear: 1968 + (n * 7) % 25, unitID: unitID, position: profile.position)
+                                    birthYear: born, unitID: unitID, position: profile.position)
                 // Recruited at 23–25, on the first of a month.
-                person.serviceStart = Day(person.birthYear! + 23 + n % 3, 1 + (n * 5) % 12, 1).description
+                person.serviceStart = Day(born + 23 + n % 3, 1 + (n * 5) % 12, 1).description
                 try await person.create(on: db)
                 try await audit.created("person", person.id, PersonSnapshot(person))
                 var h = History()

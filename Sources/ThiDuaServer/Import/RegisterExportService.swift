@@ -15,7 +15,7 @@ enum RegisterExportService {
             let chunk = Array(ids[i..<min(i + 500, ids.count)]); i += chunk.count
             people += try await Person.query(on: db).filter(\.$unitID ~~ chunk).all().map {
                 .init(id: $0.id!, unitID: $0.unitID, fullName: $0.fullName, gender: $0.gender.flatMap(Gender.init(rawValue:)), birthYear: $0.birthYear, position: $0.position,
-                      serviceStart: $0.serviceStart.flatMap(Day.init(iso:)))
+                      serviceStart: $0.serviceStartDay)
             }
         }
         let keys = ids.map { RegisterSubject.unit($0).key } + people.map { RegisterSubject.person($0.id).key }

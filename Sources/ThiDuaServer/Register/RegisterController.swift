@@ -95,7 +95,7 @@ struct RegisterController {
         let name: String
         if let unitName { name = unitName } else { name = try await Unit.find(p.unitID, on: req.db)?.officialName ?? "?" }
         return PersonDTO(id: p.id!, fullName: p.fullName, gender: p.gender, birthYear: p.birthYear, unitID: p.unitID, unitName: name,
-                         position: p.position, serviceStart: p.serviceStart, serviceStartText: p.serviceStart.flatMap(Day.init(iso:))?.vietnamese,
+                         position: p.position, serviceStart: p.serviceStart, serviceStartText: p.serviceStartDay?.vietnamese,
                          history: history ? try await RegisterViews.history(.person(p.id!), catalogue: req.application.catalogue, on: req.db) : nil)
     }
 
@@ -210,7 +210,7 @@ struct RegisterController {
         var gender: Gender?, serviceStart: Day?
         if case .person(let id) = subject, let p = try await Person.find(id, on: req.db) {
             gender = p.gender.flatMap(Gender.init(rawValue:))
-            serviceStart = p.serviceStart.flatMap(Day.init(iso:))
+            serviceStart = p.serviceStartDay
         }
         let facts = try await RegisterService.loadFacts([subject], on: req.db)[subject.key] ?? .init()
         let c = RegisterService.makeCase(.init(subject: subject, unit: unit, type: kind, name: name, gender: gender, serviceStart: serviceStart),

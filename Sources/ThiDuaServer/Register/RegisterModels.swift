@@ -17,6 +17,7 @@ final class Person: Model, @unchecked Sendable {
     /// When the person started service (recruitment), "yyyy-MM-dd": people recruited late in a year are not
     /// considered for LĐTT/CSTT (`Condition.inServiceMonths`).
     @OptionalField(key: "service_start") var serviceStart: String?
+    var serviceStartDay: Day? { serviceStart.flatMap(Day.init(iso:)) }
 
     init() {}
     /// Its properties without reflection (`ModelPropertiesTests`: what Fluent finds by reflecting).

@@ -273,10 +273,10 @@ enum RegisterService {
         var serviceStart: String?
     }
 
-    /// The start of service as typed: a real date, not before 1950 nor after today.
+    /// The start of service as typed: a real date, not before `ServiceStart.earliestYear` nor after today.
     static func serviceStart(_ raw: String?, req: Request) throws -> String? {
         guard let d = try day(raw, field: "serviceStart", label: "Ngày bắt đầu công tác", required: false, notAfter: today(req)) else { return nil }
-        guard d.year >= 1950 else { throw DomainError.invalid("Ngày bắt đầu công tác phải từ năm 1950.", field: "serviceStart") }
+        guard d.year >= ServiceStart.earliestYear else { throw DomainError.invalid(ServiceStart.tooEarly, field: "serviceStart") }
         return d.description
     }
 
